@@ -26,13 +26,14 @@ let package = Package(
         .systemLibrary(
             name: "CNghttp2", pkgConfig: "libnghttp2",
             providers: [.apt(["libnghttp2-dev"])]),
+        .systemLibrary(name: "CLinux"),
         .systemLibrary(
             name: "CCurl", pkgConfig: "libcurl",
             providers: [.apt(["libcurl4-openssl-dev"])]),
         .target(
             name: "WebhookServer",
             dependencies: [
-                "COpenSSL", "CNghttp2",
+                "COpenSSL", "CNghttp2", "CLinux",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict),
@@ -54,9 +55,8 @@ let package = Package(
             swiftSettings: strict),
         .target(
             name: "TestSupport",
-            dependencies: ["WebhookServer"],
-            path: "Tests/TestSupport",
-            swiftSettings: strict),
+            dependencies: ["WebhookServer", "COpenSSL"],
+            path: "Tests/TestSupport"),
         .testTarget(
             name: "WebhookServerTests",
             dependencies: ["WebhookServer", "TestSupport"],
