@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 public import Logging
 
 /// An HTTP/1.1 + HTTP/2 server on plain sockets, over TLS when given a `CertificateStore`, plain otherwise.
@@ -31,6 +32,9 @@ public final class HTTPServer: Sendable {
         configuration: Configuration, handler: any HTTPHandler, certificates: CertificateStore?,
         observer: any ServerObserver = NoServerObserver(), logger: Logger
     ) throws(ServerError) {
+        // OpenSSL writes with write(2), which raises SIGPIPE on a connection the peer already closed; the default
+        // action would kill the process. Process-wide, as every server written in C or Go does.
+        signal(SIGPIPE, SIG_IGN)
         let shared = ServerShared(
             handler: handler, limits: configuration.limits, observer: observer, logger: logger,
             certificates: certificates)
