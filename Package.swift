@@ -59,7 +59,7 @@ let package = Package(
             swiftSettings: strict),
         .testTarget(
             name: "WebhookServerTests",
-            dependencies: ["WebhookServer", "TestSupport"],
+            dependencies: ["WebhookServer", "TestSupport", "CNghttp2"],
             swiftSettings: strict),
         .testTarget(
             name: "ReloaderTests",
