@@ -128,6 +128,9 @@ final class HTTP2Session {
         streams.values.contains { !$0.isResponseQueued }
     }
 
+    /// Streams whose state is still held; tests use it to check that closing a stream frees its buffers.
+    var trackedStreamCount: Int { streams.count }
+
     // MARK: - Events from the thunks below (all run inside nghttp2_session_mem_recv / mem_send)
 
     fileprivate func streamStarted(_ id: Int32) {
@@ -135,7 +138,8 @@ final class HTTP2Session {
     }
 
     fileprivate func fieldReceived(_ id: Int32, name: String, value: String, byteCount: Int) {
-        streams[id]?.receivedField(name: name, value: value, byteCount: byteCount, maxHeaderBytes: limits.maxHeaderBytes)
+        streams[id]?.receivedField(
+            name: name, value: value, byteCount: byteCount, maxHeaderBytes: limits.maxHeaderBytes)
     }
 
     /// Returns an nghttp2 status code for the callback.
@@ -171,12 +175,15 @@ final class HTTP2Session {
     }
 
     /// Copies the next part of a response body into nghttp2's frame buffer; sets EOF at the end.
-    fileprivate func readResponseBody(_ id: Int32, into buffer: UnsafeMutableRawBufferPointer, flags: inout UInt32) -> Int {
+    fileprivate func readResponseBody(_ id: Int32, into buffer: UnsafeMutableRawBufferPointer, flags: inout UInt32)
+        -> Int
+    {
         guard let state = streams[id] else { return Int(NGHTTP2_ERR_TEMPORAL_CALLBACK_FAILURE.rawValue) }
         let count = min(buffer.count, state.responseBody.count - state.responseOffset)
         if count > 0 {
             state.responseBody.withUnsafeBytes { body in
-                buffer.copyMemory(from: UnsafeRawBufferPointer(rebasing: body[state.responseOffset..<state.responseOffset + count]))
+                buffer.copyMemory(
+                    from: UnsafeRawBufferPointer(rebasing: body[state.responseOffset..<state.responseOffset + count]))
             }
         }
         streams[id]?.responseOffset += count
@@ -287,22 +294,23 @@ private func hasEndStream(_ frame: UnsafePointer<nghttp2_frame>) -> Bool {
     frame.pointee.hd.flags & UInt8(NGHTTP2_FLAG_END_STREAM.rawValue) != 0
 }
 
-private let onBeginHeaders: @convention(c) (
-    OpaquePointer?, UnsafePointer<nghttp2_frame>?, UnsafeMutableRawPointer?
-) -> Int32 = { _, frame, userData in
+private func onBeginHeaders(
+    _: OpaquePointer?, _ frame: UnsafePointer<nghttp2_frame>?, _ userData: UnsafeMutableRawPointer?
+) -> Int32 {
     guard let frame, let owner = session(from: userData) else { return NGHTTP2_ERR_CALLBACK_FAILURE.rawValue }
     if isRequestHeaders(frame) { owner.streamStarted(frame.pointee.hd.stream_id) }
     return 0
 }
 
-private let onHeader: @convention(c) (
-    OpaquePointer?, UnsafePointer<nghttp2_frame>?, UnsafePointer<UInt8>?, Int, UnsafePointer<UInt8>?, Int, UInt8,
-    UnsafeMutableRawPointer?
-) -> Int32 = { _, frame, name, nameLength, value, valueLength, _, userData in
+private func onHeader(
+    _: OpaquePointer?, _ frame: UnsafePointer<nghttp2_frame>?, _ name: UnsafePointer<UInt8>?, _ nameLength: Int,
+    _ value: UnsafePointer<UInt8>?, _ valueLength: Int, _: UInt8, _ userData: UnsafeMutableRawPointer?
+) -> Int32 {
     guard let frame, let owner = session(from: userData) else { return NGHTTP2_ERR_CALLBACK_FAILURE.rawValue }
     // Trailers are not passed to handlers; nghttp2 has validated them.
     guard isRequestHeaders(frame) else { return 0 }
-    let nameString = String(decoding: UnsafeBufferPointer(start: name, count: name == nil ? 0 : nameLength), as: UTF8.self)
+    let nameString = String(
+        decoding: UnsafeBufferPointer(start: name, count: name == nil ? 0 : nameLength), as: UTF8.self)
     let valueString = String(
         decoding: UnsafeBufferPointer(start: value, count: value == nil ? 0 : valueLength), as: UTF8.self)
     owner.fieldReceived(
@@ -310,17 +318,18 @@ private let onHeader: @convention(c) (
     return 0
 }
 
-private let onDataChunk: @convention(c) (
-    OpaquePointer?, UInt8, Int32, UnsafePointer<UInt8>?, Int, UnsafeMutableRawPointer?
-) -> Int32 = { _, _, streamID, data, length, userData in
+private func onDataChunk(
+    _: OpaquePointer?, _: UInt8, _ streamID: Int32, _ data: UnsafePointer<UInt8>?, _ length: Int,
+    _ userData: UnsafeMutableRawPointer?
+) -> Int32 {
     guard let owner = session(from: userData) else { return NGHTTP2_ERR_CALLBACK_FAILURE.rawValue }
     guard let data, length > 0 else { return 0 }
     return owner.dataReceived(streamID, UnsafeRawBufferPointer(start: data, count: length))
 }
 
-private let onFrameReceived: @convention(c) (
-    OpaquePointer?, UnsafePointer<nghttp2_frame>?, UnsafeMutableRawPointer?
-) -> Int32 = { _, frame, userData in
+private func onFrameReceived(
+    _: OpaquePointer?, _ frame: UnsafePointer<nghttp2_frame>?, _ userData: UnsafeMutableRawPointer?
+) -> Int32 {
     guard let frame, let owner = session(from: userData) else { return NGHTTP2_ERR_CALLBACK_FAILURE.rawValue }
     let id = frame.pointee.hd.stream_id
     if isRequestHeaders(frame) { return owner.headersReceived(id, endStream: hasEndStream(frame)) }
@@ -330,9 +339,9 @@ private let onFrameReceived: @convention(c) (
     return 0
 }
 
-private let onFrameSent: @convention(c) (
-    OpaquePointer?, UnsafePointer<nghttp2_frame>?, UnsafeMutableRawPointer?
-) -> Int32 = { _, frame, userData in
+private func onFrameSent(
+    _: OpaquePointer?, _ frame: UnsafePointer<nghttp2_frame>?, _ userData: UnsafeMutableRawPointer?
+) -> Int32 {
     guard let frame, let owner = session(from: userData) else { return NGHTTP2_ERR_CALLBACK_FAILURE.rawValue }
     let type = frame.pointee.hd.type
     let carriesStream = type == UInt8(NGHTTP2_DATA.rawValue) || type == UInt8(NGHTTP2_HEADERS.rawValue)
@@ -340,20 +349,22 @@ private let onFrameSent: @convention(c) (
     return owner.responseEnded(frame.pointee.hd.stream_id)
 }
 
-private let onStreamClose: @convention(c) (
-    OpaquePointer?, Int32, UInt32, UnsafeMutableRawPointer?
-) -> Int32 = { _, streamID, _, userData in
+private func onStreamClose(_: OpaquePointer?, _ streamID: Int32, _: UInt32, _ userData: UnsafeMutableRawPointer?)
+    -> Int32
+{
     guard let owner = session(from: userData) else { return NGHTTP2_ERR_CALLBACK_FAILURE.rawValue }
     owner.streamClosed(streamID)
     return 0
 }
 
-private let readBody: @convention(c) (
-    OpaquePointer?, Int32, UnsafeMutablePointer<UInt8>?, Int, UnsafeMutablePointer<UInt32>?,
-    UnsafeMutablePointer<nghttp2_data_source>?, UnsafeMutableRawPointer?
-) -> Int = { _, streamID, buffer, length, flags, _, userData in
+private func readBody(
+    _: OpaquePointer?, _ streamID: Int32, _ buffer: UnsafeMutablePointer<UInt8>?, _ length: Int,
+    _ flags: UnsafeMutablePointer<UInt32>?, _: UnsafeMutablePointer<nghttp2_data_source>?,
+    _ userData: UnsafeMutableRawPointer?
+) -> Int {
     guard let buffer, let flags, let owner = session(from: userData) else {
         return Int(NGHTTP2_ERR_CALLBACK_FAILURE.rawValue)
     }
-    return owner.readResponseBody(streamID, into: UnsafeMutableRawBufferPointer(start: buffer, count: length), flags: &flags.pointee)
+    return owner.readResponseBody(
+        streamID, into: UnsafeMutableRawBufferPointer(start: buffer, count: length), flags: &flags.pointee)
 }

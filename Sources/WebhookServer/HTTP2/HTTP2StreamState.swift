@@ -44,7 +44,8 @@ struct HTTP2StreamState {
         switch name {
         case ":method": method = value
         case ":path": target = value
-        case _ where name.hasPrefix(":"): break  // :scheme, :authority: nghttp2 validated them; handlers do not need them
+        // :scheme and :authority: nghttp2 has validated them and handlers route on the path alone.
+        case _ where name.hasPrefix(":"): break
         default: headers.add(name: name, value: value)
         }
     }

@@ -1,5 +1,7 @@
+internal import CNghttp2
 import Synchronization
 import Testing
+
 @testable import WebhookServer
 
 /// Records every request it handles and answers with `respond`. Thread-safe: one Mutex, test-only.
@@ -123,7 +125,8 @@ final class RecordingObserver: ServerObserver {
         let response = try #require(client.responses[tooLarge])
         #expect(response.status == 413)
         #expect(response.bodyText.contains("error"))
-        #expect(response.closeCode != nil)
+        // A complete answer, then RST_STREAM(NO_ERROR) to stop the upload (RFC 9113 §8.1).
+        #expect(response.closeCode == 0)
         #expect(handler.requests.withLock { $0.isEmpty })
 
         let next = client.request("POST", "/validate", body: [UInt8](repeating: 1, count: 1000))
@@ -133,6 +136,24 @@ final class RecordingObserver: ServerObserver {
         #expect(observer.completions.withLock { $0.map(\.status) } == [413, 200])
         #expect(!server.hasOpenStreams)
         #expect(!server.isFinished)
+    }
+
+    @Test("an upload cut off by the body limit is answered 413 then reset with NO_ERROR")
+    func uploadCutOff() throws {
+        let handler = RecordingHandler()
+        let server = try HTTP2Session(handler: handler, limits: Self.smallLimits(), observer: NoServerObserver())
+        let client = HTTP2TestClient()
+        // More than the 64 KiB first flight, so the limit is crossed while the client is still sending.
+        let id = client.request("POST", "/validate", body: [UInt8](repeating: 7, count: 300_000))
+        #expect(client.exchange(with: server))
+        #expect(client.responses[id]?.status == 413)
+        #expect(client.responses[id]?.closeCode == 0)
+        #expect(handler.requests.withLock { $0.isEmpty })
+        #expect(server.trackedStreamCount == 0)
+        let next = client.request("GET", "/healthz")
+        #expect(client.exchange(with: server))
+        #expect(client.responses[next]?.status == 200)
+        #expect(server.trackedStreamCount == 0)
     }
 
     @Test("a declared content-length over the limit gets 413 before any DATA is kept")
@@ -160,12 +181,28 @@ final class RecordingObserver: ServerObserver {
         let rejected = client.request("POST", "/validate", headers: [("x-big", big)], body: Array("{}".utf8))
         #expect(client.exchange(with: server))
         #expect(client.responses[rejected]?.status == 431)
+        #expect(client.responses[rejected]?.closeCode == 0)
         #expect(handler.requests.withLock { $0.isEmpty })
 
         let next = client.request("GET", "/healthz")
         #expect(client.exchange(with: server))
         #expect(client.responses[next]?.status == 200)
         #expect(observer.completions.withLock { $0.map(\.status) } == [431, 200])
+    }
+
+    @Test("a header field past HPACK's 64 KiB field bound ends the stream or connection without a crash")
+    func hugeHeaderField() throws {
+        let handler = RecordingHandler()
+        let server = try HTTP2Session(handler: handler, limits: ServerLimits(), observer: NoServerObserver())
+        let client = HTTP2TestClient()
+        let id = client.request("GET", "/", headers: [("x-huge", String(repeating: "y", count: 100_000))])
+        // nghttp2's HPACK decoder refuses a field over 64 KiB as a connection error (RFC 7541 §4.2 lets a
+        // decoder bound it): the session queues GOAWAY(COMPRESSION_ERROR) and finishes, it does not crash.
+        #expect(client.exchange(with: server))
+        #expect(client.responses[id]?.status == nil)
+        #expect(client.goAwayCode == NGHTTP2_COMPRESSION_ERROR.rawValue)
+        #expect(server.isFinished)
+        #expect(handler.requests.withLock { $0.isEmpty })
     }
 
     @Test("bytes that are not the HTTP/2 preface are a fatal error")
@@ -193,10 +230,11 @@ final class RecordingObserver: ServerObserver {
         server.goAway()
         #expect(!server.isFinished)
         client.exchange(with: server)
-        #expect(client.receivedGoAway)
+        #expect(client.goAwayCode == NGHTTP2_NO_ERROR.rawValue)
         #expect(client.responses[id]?.status == 200)
         #expect(handler.requests.withLock { $0.first?.body.count } == 200_000)
         #expect(!server.hasOpenStreams)
+        #expect(server.trackedStreamCount == 0)
         #expect(server.isFinished)
     }
 
@@ -218,7 +256,8 @@ final class RecordingObserver: ServerObserver {
     @Test("a HEAD response carries content-length but no body")
     func headResponse() throws {
         let server = try HTTP2Session(
-            handler: RecordingHandler { _ in .text(200, "hello") }, limits: ServerLimits(), observer: NoServerObserver())
+            handler: RecordingHandler { _ in .text(200, "hello") }, limits: ServerLimits(), observer: NoServerObserver()
+        )
         let client = HTTP2TestClient()
         let id = client.request("HEAD", "/")
         client.exchange(with: server)
@@ -239,6 +278,7 @@ final class RecordingObserver: ServerObserver {
         client.reset(id)
         client.exchange(with: server)
         #expect(!server.hasOpenStreams)
+        #expect(server.trackedStreamCount == 0)
         #expect(handler.requests.withLock { $0.isEmpty })
     }
 }

@@ -1,4 +1,5 @@
 internal import CNghttp2
+
 @testable import WebhookServer
 
 /// An in-process nghttp2 client session, the independent peer of `HTTP2Session` in unit tests. No sockets:
@@ -18,8 +19,9 @@ final class HTTP2TestClient {
     private let session: OpaquePointer
     private(set) var responses: [Int32: Response] = [:]
     private var requestBodies: [Int32: (bytes: [UInt8], offset: Int)] = [:]
-    /// Set when the server's GOAWAY arrives.
-    private(set) var receivedGoAway = false
+    /// The error code of the server's GOAWAY, once one arrives.
+    private(set) var goAwayCode: UInt32?
+    var receivedGoAway: Bool { goAwayCode != nil }
 
     init() {
         var callbacks: OpaquePointer?
@@ -29,8 +31,13 @@ final class HTTP2TestClient {
         nghttp2_session_callbacks_set_on_data_chunk_recv_callback(callbacks, clientOnData)
         nghttp2_session_callbacks_set_on_stream_close_callback(callbacks, clientOnClose)
         nghttp2_session_callbacks_set_on_frame_recv_callback(callbacks, clientOnFrame)
+        // Lets tests send header blocks past nghttp2's 64 KiB default, to probe the server's limits.
+        var option: OpaquePointer?
+        precondition(nghttp2_option_new(&option) == 0, "nghttp2 option allocation")
+        defer { nghttp2_option_del(option) }
+        nghttp2_option_set_max_send_header_block_length(option, 1 << 20)
         var created: OpaquePointer?
-        precondition(nghttp2_session_client_new(&created, callbacks, nil) == 0, "nghttp2 client session")
+        precondition(nghttp2_session_client_new2(&created, callbacks, nil, option) == 0, "nghttp2 client session")
         session = created!
         nghttp2_session_set_user_data(session, Unmanaged.passUnretained(self).toOpaque())
         precondition(nghttp2_submit_settings(session, 0, nil, 0) == 0, "client SETTINGS")
@@ -43,7 +50,8 @@ final class HTTP2TestClient {
     func request(
         _ method: String, _ target: String, headers: [(String, String)] = [], body: [UInt8]? = nil
     ) -> Int32 {
-        let fields = [(":method", method), (":scheme", "https"), (":authority", "localhost"), (":path", target)]
+        let fields =
+            [(":method", method), (":scheme", "https"), (":authority", "localhost"), (":path", target)]
             + headers
         let parts = fields.flatMap { [Array($0.0.utf8), Array($0.1.utf8)] }
         let pointers = parts.map { part -> UnsafeMutablePointer<UInt8> in
@@ -51,7 +59,7 @@ final class HTTP2TestClient {
             copy.initialize(from: part, count: part.count)
             return copy
         }
-        defer { pointers.forEach { $0.deallocate() } }
+        defer { for pointer in pointers { pointer.deallocate() } }
         let nva = stride(from: 0, to: parts.count, by: 2).map { index in
             nghttp2_nv(
                 name: pointers[index], value: pointers[index + 1], namelen: parts[index].count,
@@ -125,9 +133,11 @@ final class HTTP2TestClient {
         requestBodies[id] = nil
     }
 
-    fileprivate func goAwayReceived() { receivedGoAway = true }
+    fileprivate func goAwayReceived(code: UInt32) { goAwayCode = code }
 
-    fileprivate func readBody(_ id: Int32, into buffer: UnsafeMutablePointer<UInt8>, length: Int, flags: inout UInt32) -> Int {
+    fileprivate func readBody(_ id: Int32, into buffer: UnsafeMutablePointer<UInt8>, length: Int, flags: inout UInt32)
+        -> Int
+    {
         guard let pending = requestBodies[id] else { return Int(NGHTTP2_ERR_TEMPORAL_CALLBACK_FAILURE.rawValue) }
         let count = min(length, pending.bytes.count - pending.offset)
         pending.bytes.withUnsafeBufferPointer { bytes in
@@ -143,10 +153,10 @@ private func client(_ userData: UnsafeMutableRawPointer?) -> HTTP2TestClient? {
     userData.map { Unmanaged<HTTP2TestClient>.fromOpaque($0).takeUnretainedValue() }
 }
 
-private let clientOnHeader: @convention(c) (
-    OpaquePointer?, UnsafePointer<nghttp2_frame>?, UnsafePointer<UInt8>?, Int, UnsafePointer<UInt8>?, Int, UInt8,
-    UnsafeMutableRawPointer?
-) -> Int32 = { _, frame, name, nameLength, value, valueLength, _, userData in
+private func clientOnHeader(
+    _: OpaquePointer?, _ frame: UnsafePointer<nghttp2_frame>?, _ name: UnsafePointer<UInt8>?, _ nameLength: Int,
+    _ value: UnsafePointer<UInt8>?, _ valueLength: Int, _: UInt8, _ userData: UnsafeMutableRawPointer?
+) -> Int32 {
     guard let frame, let name, let value, let owner = client(userData) else { return 0 }
     owner.headerReceived(
         frame.pointee.hd.stream_id,
@@ -155,32 +165,37 @@ private let clientOnHeader: @convention(c) (
     return 0
 }
 
-private let clientOnData: @convention(c) (
-    OpaquePointer?, UInt8, Int32, UnsafePointer<UInt8>?, Int, UnsafeMutableRawPointer?
-) -> Int32 = { _, _, id, data, length, userData in
+private func clientOnData(
+    _: OpaquePointer?, _: UInt8, _ id: Int32, _ data: UnsafePointer<UInt8>?, _ length: Int,
+    _ userData: UnsafeMutableRawPointer?
+) -> Int32 {
     guard let data, let owner = client(userData) else { return 0 }
     owner.dataReceived(id, UnsafeBufferPointer(start: data, count: length))
     return 0
 }
 
-private let clientOnClose: @convention(c) (OpaquePointer?, Int32, UInt32, UnsafeMutableRawPointer?) -> Int32 = {
-    _, id, code, userData in
+private func clientOnClose(_: OpaquePointer?, _ id: Int32, _ code: UInt32, _ userData: UnsafeMutableRawPointer?)
+    -> Int32
+{
     client(userData)?.closed(id, code: code)
     return 0
 }
 
-private let clientOnFrame: @convention(c) (
-    OpaquePointer?, UnsafePointer<nghttp2_frame>?, UnsafeMutableRawPointer?
-) -> Int32 = { _, frame, userData in
+private func clientOnFrame(
+    _: OpaquePointer?, _ frame: UnsafePointer<nghttp2_frame>?, _ userData: UnsafeMutableRawPointer?
+) -> Int32 {
     guard let frame, let owner = client(userData) else { return 0 }
-    if frame.pointee.hd.type == UInt8(NGHTTP2_GOAWAY.rawValue) { owner.goAwayReceived() }
+    if frame.pointee.hd.type == UInt8(NGHTTP2_GOAWAY.rawValue) {
+        owner.goAwayReceived(code: frame.pointee.goaway.error_code)
+    }
     return 0
 }
 
-private let clientReadBody: @convention(c) (
-    OpaquePointer?, Int32, UnsafeMutablePointer<UInt8>?, Int, UnsafeMutablePointer<UInt32>?,
-    UnsafeMutablePointer<nghttp2_data_source>?, UnsafeMutableRawPointer?
-) -> Int = { _, id, buffer, length, flags, _, userData in
+private func clientReadBody(
+    _: OpaquePointer?, _ id: Int32, _ buffer: UnsafeMutablePointer<UInt8>?, _ length: Int,
+    _ flags: UnsafeMutablePointer<UInt32>?, _: UnsafeMutablePointer<nghttp2_data_source>?,
+    _ userData: UnsafeMutableRawPointer?
+) -> Int {
     guard let buffer, let flags, let owner = client(userData) else { return Int(NGHTTP2_ERR_CALLBACK_FAILURE.rawValue) }
     return owner.readBody(id, into: buffer, length: length, flags: &flags.pointee)
 }
