@@ -59,7 +59,7 @@ let package = Package(
             path: "Tests/TestSupport"),
         .testTarget(
             name: "WebhookServerTests",
-            dependencies: ["WebhookServer", "TestSupport"],
+            dependencies: ["WebhookServer", "TestSupport", "CNghttp2"],
             swiftSettings: strict),
         .testTarget(
             name: "ReloaderTests",
