@@ -1,0 +1,3 @@
+module reloader/bench/go-webhook
+
+go 1.19
