@@ -67,7 +67,8 @@ struct ValidateHandlerTests {
     func rejectionIsLogged() throws {
         let records = LogRecords()
         let handler = ValidateHandler(logger: Logger(label: "reloader.test", factory: { _ in records.handler() }))
-        let body = Array(#"{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":{"uid":"","x":"s3cr3t"}}"#.utf8)
+        let body = Array(
+            #"{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":{"uid":"","x":"s3cr3t"}}"#.utf8)
         #expect(handler.handle(Self.post(body)).status == 400)
         let logged = records.all
         #expect(logged.count == 1)

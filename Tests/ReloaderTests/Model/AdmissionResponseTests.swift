@@ -35,7 +35,8 @@ struct AdmissionResponseTests {
 
     @Test("allowed: false is encodable for callers that need it")
     func denied() throws {
-        #expect(try Self.response(AdmissionResponse(uid: "u", allowed: false).encodedReview())["allowed"] as? Bool == false)
+        #expect(
+            try Self.response(AdmissionResponse(uid: "u", allowed: false).encodedReview())["allowed"] as? Bool == false)
     }
 
     static func response(_ bytes: [UInt8]) throws -> [String: Any] {

@@ -108,10 +108,12 @@ struct AdmissionReviewDecodingTests {
         ] as [(String, ExpectedFailure)])
     func malformedFixture(name: String, expected: ExpectedFailure) throws {
         let body = try FixtureFiles.bytes(name, in: "malformed")
-        #expect(performing: { try AdmissionReview.decode(body) }, throws: { error in
-            guard let error = error as? AdmissionDecodingError else { return false }
-            return expected.matches(error)
-        })
+        #expect(
+            performing: { try AdmissionReview.decode(body) },
+            throws: { error in
+                guard let error = error as? AdmissionDecodingError else { return false }
+                return expected.matches(error)
+            })
     }
 
     @Test("without the depth guard, Foundation rejects nested-deep.json too, with a generic message")
@@ -146,36 +148,63 @@ struct AdmissionReviewDecodingTests {
         arguments: [
             (#"[]"#, "AdmissionReview: expected an object"),
             (#"{"kind":"AdmissionReview"}"#, "apiVersion is missing; expected admission.k8s.io/v1"),
-            (#"{"apiVersion":"v1","kind":"AdmissionReview"}"#, "apiVersion \"v1\" is not supported; expected admission.k8s.io/v1"),
+            (
+                #"{"apiVersion":"v1","kind":"AdmissionReview"}"#,
+                "apiVersion \"v1\" is not supported; expected admission.k8s.io/v1"
+            ),
             (#"{"apiVersion":"admission.k8s.io/v1"}"#, "kind is missing; expected AdmissionReview"),
-            (#"{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":null}"#, "AdmissionReview has no request"),
-            (#"{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":{}}"#, "request.uid is missing or empty"),
-            (#"{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":{"uid":""}}"#, "request.uid is missing or empty"),
-            (#"{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":{"uid":7}}"#, "request.uid: expected a string"),
-            (#"{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":{"uid":"u"}}"#, "request.kind: is missing"),
+            (
+                #"{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":null}"#,
+                "AdmissionReview has no request"
+            ),
+            (
+                #"{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":{}}"#,
+                "request.uid is missing or empty"
+            ),
+            (
+                #"{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":{"uid":""}}"#,
+                "request.uid is missing or empty"
+            ),
+            (
+                #"{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":{"uid":7}}"#,
+                "request.uid: expected a string"
+            ),
+            (
+                #"{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":{"uid":"u"}}"#,
+                "request.kind: is missing"
+            ),
         ])
     func envelopeErrors(body: String, reason: String) {
-        #expect(performing: { try AdmissionReview.decode(Array(body.utf8)) }, throws: { error in
-            (error as? AdmissionDecodingError)?.description == reason
-        })
+        #expect(
+            performing: { try AdmissionReview.decode(Array(body.utf8)) },
+            throws: { error in
+                (error as? AdmissionDecodingError)?.description == reason
+            })
     }
 
     @Test("an unknown operation names the field")
     func unknownOperation() {
         let body = Self.review(request: #"{"uid":"u",\#(Self.configMapKinds),"operation":"PATCH"}"#)
-        #expect(performing: { try AdmissionReview.decode(body) }, throws: { error in
-            guard case .invalidField(let path, _)? = error as? AdmissionDecodingError else { return false }
-            return path == "request.operation"
-        })
+        #expect(
+            performing: { try AdmissionReview.decode(body) },
+            throws: { error in
+                guard case .invalidField(let path, _)? = error as? AdmissionDecodingError else { return false }
+                return path == "request.operation"
+            })
     }
 
     @Test("a ConfigMap data value that is not a string names its key")
     func nonStringData() {
         let body = Self.review(
-            request: #"{"uid":"u",\#(Self.configMapKinds),"operation":"CREATE","object":{"kind":"ConfigMap","data":{"a":1}}}"#)
-        #expect(performing: { try AdmissionReview.decode(body) }, throws: { error in
-            (error as? AdmissionDecodingError) == .invalidField(path: "request.object.data.a", reason: "expected a string")
-        })
+            request:
+                #"{"uid":"u",\#(Self.configMapKinds),"operation":"CREATE","object":{"kind":"ConfigMap","data":{"a":1}}}"#
+        )
+        #expect(
+            performing: { try AdmissionReview.decode(body) },
+            throws: { error in
+                (error as? AdmissionDecodingError)
+                    == .invalidField(path: "request.object.data.a", reason: "expected a string")
+            })
     }
 
     @Test("unknown fields are ignored and a minimal request decodes")
@@ -200,7 +229,9 @@ struct AdmissionReviewDecodingTests {
     @Test("other kinds' data fields are skipped, whatever their shape")
     func otherKindsData() throws {
         let body = Self.review(
-            request: #"{"uid":"u",\#(Self.configMapKinds),"operation":"CREATE","object":{"kind":"ControllerRevision","data":{"spec":{}}}}"#)
+            request:
+                #"{"uid":"u",\#(Self.configMapKinds),"operation":"CREATE","object":{"kind":"ControllerRevision","data":{"spec":{}}}}"#
+        )
         #expect(try AdmissionReview.decode(body).request.object?.data == nil)
     }
 
