@@ -63,7 +63,9 @@ let package = Package(
             swiftSettings: strict),
         .testTarget(
             name: "ReloaderTests",
-            dependencies: ["Reloader", "WebhookServer", "TestSupport"],
+            dependencies: [
+                "Reloader", "WebhookServer", "TestSupport", .product(name: "Logging", package: "swift-log"),
+            ],
             resources: [.copy("Fixtures")],
             swiftSettings: strict),
         .testTarget(
