@@ -11,10 +11,18 @@ public final class TLSContext {
 
     /// - Parameters: `certificatePath`/`keyPath` only name the files in errors.
     public init(chainPEM: [UInt8], keyPEM: [UInt8], certificatePath: String, keyPath: String) throws(TLSError) {
+        // Built completely before any stored property is set: a class initializer that throws after full
+        // initialization runs deinit, which would free the context a second time.
+        (context, notAfter) = try Self.makeContext(
+            chainPEM: chainPEM, keyPEM: keyPEM, certificatePath: certificatePath, keyPath: keyPath)
+    }
+
+    private static func makeContext(chainPEM: [UInt8], keyPEM: [UInt8], certificatePath: String, keyPath: String)
+        throws(TLSError) -> (OpaquePointer, Double?)
+    {
         guard let context = SSL_CTX_new(TLS_server_method()) else {
             throw .contextCreationFailed(reason: OpenSSLErrors.drain())
         }
-        self.context = context
         var ok = false
         defer { if !ok { SSL_CTX_free(context) } }
 
@@ -33,14 +41,15 @@ public final class TLSContext {
         _ = copenssl_SSL_CTX_set_mode(
             context, Int(SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER))
 
-        self.notAfter = try Self.useCertificateChain(chainPEM, in: context, path: certificatePath)
-        try Self.usePrivateKey(keyPEM, in: context, path: keyPath)
+        let notAfter = try useCertificateChain(chainPEM, in: context, path: certificatePath)
+        try usePrivateKey(keyPEM, in: context, path: keyPath)
         guard SSL_CTX_check_private_key(context) == 1 else {
             _ = OpenSSLErrors.drain()
             throw .keyDoesNotMatchCertificate(certificatePath: certificatePath, keyPath: keyPath)
         }
         SSL_CTX_set_alpn_select_cb(context, alpnSelect, nil)
         ok = true
+        return (context, notAfter)
     }
 
     /// Reads both files and builds a context.
