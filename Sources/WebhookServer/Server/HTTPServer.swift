@@ -40,7 +40,7 @@ public final class HTTPServer: Sendable {
             certificates: certificates)
         var address = configuration.address
         var loops: [EventLoop] = []
-        do {
+        do throws(ServerError) {
             let first = try address.listen(reusePort: true)
             address.port = ListenAddress.boundPort(of: first)
             loops.append(try EventLoop(listener: first, shared: shared))
