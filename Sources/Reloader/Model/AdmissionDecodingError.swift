@@ -1,10 +1,8 @@
-import Foundation
-
 /// Why a body is not an AdmissionReview we can answer. Each case becomes a 400 with `description` as the reason,
 /// so descriptions are short, name the field, and never echo more than a bounded slice of the input.
 public enum AdmissionDecodingError: Error, Equatable, CustomStringConvertible {
     case emptyBody
-    /// The body is not JSON at all; the reason is the JSON parser's message.
+    /// The body is not JSON; the reason says what is wrong and at which byte.
     case notJSON(reason: String)
     case nestingTooDeep(limit: Int)
     /// `apiVersion` is absent (nil) or not `admission.k8s.io/v1`.
@@ -44,72 +42,6 @@ public enum AdmissionDecodingError: Error, Equatable, CustomStringConvertible {
             "request.uid is \(length) characters long; at most \(AdmissionRequest.maximumUIDLength) are allowed"
         case .invalidField(let path, let reason):
             "\(path): \(reason)"
-        }
-    }
-
-    /// Maps Foundation's error, keeping its message: where in the document and what was expected. `body` is
-    /// only read again when the error is a syntax error without detail (see `syntaxErrorDetail`).
-    init(_ error: DecodingError, body: Data) {
-        switch error {
-        case .dataCorrupted(let context) where context.codingPath.isEmpty:
-            var reason = Self.message(of: context)
-            if context.underlyingError == nil, let detail = Self.syntaxErrorDetail(body) {
-                reason += " \(detail)"
-            }
-            self = .notJSON(reason: reason)
-        case .dataCorrupted(let context):
-            self = .invalidField(path: Self.path(context.codingPath), reason: Self.message(of: context))
-        case .keyNotFound(let key, let context):
-            self = .invalidField(path: Self.path(context.codingPath + [key]), reason: "is missing")
-        case .typeMismatch(let type, let context):
-            self = .invalidField(path: Self.path(context.codingPath), reason: "expected \(Self.jsonName(of: type))")
-        case .valueNotFound(let type, let context):
-            self = .invalidField(
-                path: Self.path(context.codingPath), reason: "is null; expected \(Self.jsonName(of: type))")
-        @unknown default:
-            self = .notJSON(reason: String(describing: error))
-        }
-    }
-
-    private static func message(of context: DecodingError.Context) -> String {
-        guard let underlying = context.underlyingError as NSError?,
-            let detail = underlying.userInfo[NSDebugDescriptionErrorKey] as? String
-        else { return context.debugDescription }
-        return "\(context.debugDescription) \(detail)"
-    }
-
-    /// On Linux, JSONDecoder's syntax errors say only "The given data was not valid JSON." while JSONSerialization,
-    /// on the same parser, says what and where ("Invalid value around character 0."). Parsing again costs one more
-    /// pass, on the failure path only, and the nesting guard has already bounded the depth.
-    private static func syntaxErrorDetail(_ body: Data) -> String? {
-        do {
-            _ = try JSONSerialization.jsonObject(with: body, options: [.fragmentsAllowed])
-            return nil
-        } catch {
-            return (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String
-        }
-    }
-
-    private static func path(_ codingPath: [any CodingKey]) -> String {
-        guard !codingPath.isEmpty else { return "AdmissionReview" }
-        var path = ""
-        for key in codingPath {
-            if let index = key.intValue {
-                path += "[\(index)]"
-            } else {
-                path += path.isEmpty ? key.stringValue : ".\(key.stringValue)"
-            }
-        }
-        return path
-    }
-
-    private static func jsonName(of type: Any.Type) -> String {
-        switch type {
-        case is String.Type: "a string"
-        case is Bool.Type: "a boolean"
-        case is Int.Type, is Double.Type: "a number"
-        case is [String: String].Type: "an object of strings"
-        default: "an object"
         }
     }
 

@@ -54,7 +54,7 @@ public struct AdmissionRequest: Sendable, Equatable {
 }
 
 /// `request.operation`.
-public enum AdmissionOperation: String, Sendable, Equatable, Decodable {
+public enum AdmissionOperation: String, Sendable, Equatable {
     case create = "CREATE"
     case update = "UPDATE"
     case delete = "DELETE"
@@ -62,7 +62,7 @@ public enum AdmissionOperation: String, Sendable, Equatable, Decodable {
 }
 
 /// `metav1.GroupVersionKind`; the core group is the empty string.
-public struct GroupVersionKind: Sendable, Hashable, Decodable {
+public struct GroupVersionKind: Sendable, Hashable {
     public var group: String
     public var version: String
     public var kind: String
@@ -75,7 +75,7 @@ public struct GroupVersionKind: Sendable, Hashable, Decodable {
 }
 
 /// `metav1.GroupVersionResource`; the core group is the empty string.
-public struct GroupVersionResource: Sendable, Hashable, Decodable {
+public struct GroupVersionResource: Sendable, Hashable {
     public var group: String
     public var version: String
     public var resource: String

@@ -1,6 +1,6 @@
 /// The part of a Kubernetes object (`request.object` / `request.oldObject`) reloader reads: its metadata and,
 /// for ConfigMaps and Secrets, the content maps. Everything else (spec, status, managedFields) is skipped.
-public struct KubeObject: Sendable, Equatable, Decodable {
+public struct KubeObject: Sendable, Equatable {
     public var apiVersion: String?
     public var kind: String?
     public var metadata: ObjectMeta
@@ -19,31 +19,11 @@ public struct KubeObject: Sendable, Equatable, Decodable {
         self.data = data
         self.binaryData = binaryData
     }
-
-    private enum CodingKeys: String, CodingKey {
-        case apiVersion, kind, metadata, data, binaryData
-    }
-
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        apiVersion = try container.decodeIfPresent(String.self, forKey: .apiVersion)
-        kind = try container.decodeIfPresent(String.self, forKey: .kind)
-        metadata = try container.decodeIfPresent(ObjectMeta.self, forKey: .metadata) ?? ObjectMeta()
-        // Other kinds use `data` for other shapes (ControllerRevision's is an object), so only the two kinds
-        // whose `data` is map[string]string are read; objects without `kind` are read as if they might be one.
-        if kind == nil || kind == "ConfigMap" || kind == "Secret" {
-            data = try container.decodeIfPresent([String: String].self, forKey: .data)
-            binaryData = try container.decodeIfPresent([String: String].self, forKey: .binaryData)
-        } else {
-            data = nil
-            binaryData = nil
-        }
-    }
 }
 
 /// `metav1.ObjectMeta`, reduced to what reloader reads. Every field may be absent (a CREATE has no
 /// `resourceVersion` or `uid` yet).
-public struct ObjectMeta: Sendable, Equatable, Decodable {
+public struct ObjectMeta: Sendable, Equatable {
     public var name: String?
     public var namespace: String?
     public var labels: [String: String]?
