@@ -23,6 +23,8 @@ final class HTTP2Session {
     private let observer: any ServerObserver
     private let clock = ContinuousClock()
     private var streams: [Int32: HTTP2StreamState] = [:]
+    /// Request body bytes held across unanswered streams (bounded by `limits.maxBufferedBodyBytesPerConnection`).
+    private(set) var bufferedBodyBytes = 0
     /// The first fatal error; once set the session is finished and reads nothing more.
     private(set) var failure: HTTP2Error?
 
@@ -144,7 +146,17 @@ final class HTTP2Session {
 
     /// Returns an nghttp2 status code for the callback.
     fileprivate func dataReceived(_ id: Int32, _ chunk: UnsafeRawBufferPointer) -> Int32 {
-        guard streams[id]?.receivedData(chunk, maxBodyBytes: limits.maxBodyBytes) == true else { return 0 }
+        // Scalars only: a copy of the stream state held across the append would make it copy the whole body.
+        guard streams[id]?.rejection == nil, streams[id]?.isAnswered == false else { return 0 }
+        let before = streams[id]?.body.count ?? 0
+        if bufferedBodyBytes + chunk.count > limits.maxBufferedBodyBytesPerConnection {
+            bufferedBodyBytes -= before
+            streams[id]?.rejectForConnectionBudget()
+            return answer(id)
+        }
+        let rejected = streams[id]?.receivedData(chunk, maxBodyBytes: limits.maxBodyBytes) == true
+        bufferedBodyBytes += (streams[id]?.body.count ?? 0) - before
+        guard rejected else { return 0 }
         // Answer 413 now instead of buffering the rest; the stream is reset once the answer is out.
         return answer(id)
     }
@@ -171,7 +183,7 @@ final class HTTP2Session {
     }
 
     fileprivate func streamClosed(_ id: Int32) {
-        streams[id] = nil
+        if let state = streams.removeValue(forKey: id) { bufferedBodyBytes -= state.body.count }
     }
 
     /// Copies the next part of a response body into nghttp2's frame buffer; sets EOF at the end.
@@ -203,7 +215,8 @@ final class HTTP2Session {
         let response: HTTPResponse
         if let rejection = state.rejectionResponse(limits: limits) {
             response = rejection
-        } else if let request = state.request() {
+        } else if let request = state.request(body: streams[id]?.takeBody() ?? []) {
+            bufferedBodyBytes -= request.body.count
             response = handler.handle(request)
         } else {
             response = .error(400, "request lacks :method or :path")

@@ -6,6 +6,7 @@ struct HTTP2StreamState {
     enum Rejection: Equatable {
         case headersTooLarge
         case bodyTooLarge
+        case connectionBudgetExceeded
     }
 
     /// RFC 7541 §4.1: a header field's size is its name and value lengths plus 32 bytes of overhead.
@@ -69,9 +70,22 @@ struct HTTP2StreamState {
         return false
     }
 
+    /// Rejects the stream because the connection buffers too much already; drops what it buffered.
+    mutating func rejectForConnectionBudget() {
+        guard rejection == nil else { return }
+        rejection = .connectionBudgetExceeded
+        body = []
+    }
+
+    /// Hands the buffered body over (to the request), so the stream no longer holds it.
+    mutating func takeBody() -> [UInt8] {
+        defer { body = [] }
+        return body
+    }
+
     /// The request as a handler sees it; nil when the stream was rejected or lacks :method/:path
     /// (nghttp2 validates pseudo-headers, so the latter does not happen in practice).
-    func request() -> HTTPRequest? {
+    func request(body: [UInt8]) -> HTTPRequest? {
         guard rejection == nil, let method, let target else { return nil }
         let (path, query) = HTTPRequest.splitTarget(target)
         return HTTPRequest(method: method, path: path, query: query, version: .http2, headers: headers, body: body)
@@ -82,6 +96,8 @@ struct HTTP2StreamState {
         switch rejection {
         case .headersTooLarge: .error(431, "request header fields exceed \(limits.maxHeaderBytes) bytes")
         case .bodyTooLarge: .error(413, "request body exceeds \(limits.maxBodyBytes) bytes")
+        case .connectionBudgetExceeded:
+            .error(503, "this connection buffers \(limits.maxBufferedBodyBytesPerConnection) bytes of bodies already; retry")
         case nil: nil
         }
     }

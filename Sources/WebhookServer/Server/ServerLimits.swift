@@ -14,6 +14,10 @@ public struct ServerLimits: Sendable, Equatable {
     public var idleTimeout: Duration = .seconds(120)
     /// Open-connection cap per server (all event loops together).
     public var maxConnections: Int = 1024
+    /// HTTP/2: request bodies buffered at once across one connection's streams. Flow-control windows refill as
+    /// bytes are consumed, so without this bound one client could hold maxConcurrentStreams x maxBodyBytes.
+    /// Streams that would exceed it are answered 503 (retryable).
+    public var maxBufferedBodyBytesPerConnection: Int = 16 * 1024 * 1024
     /// HTTP/2 SETTINGS_MAX_CONCURRENT_STREAMS.
     public var maxConcurrentStreams: Int = 100
 

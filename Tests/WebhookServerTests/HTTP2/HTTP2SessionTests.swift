@@ -138,6 +138,25 @@ final class RecordingObserver: ServerObserver {
         #expect(!server.isFinished)
     }
 
+    @Test("bodies buffered across a connection's streams are bounded: over the budget is 503, and it frees up")
+    func connectionBudget() throws {
+        var limits = ServerLimits()
+        limits.maxBodyBytes = 4000
+        limits.maxBufferedBodyBytesPerConnection = 1000
+        let handler = RecordingHandler()
+        let server = try HTTP2Session(handler: handler, limits: limits, observer: NoServerObserver())
+        let client = HTTP2TestClient()
+        let over = client.request("POST", "/validate", body: [UInt8](repeating: 7, count: 1500))
+        #expect(client.exchange(with: server))
+        #expect(client.responses[over]?.status == 503)
+        #expect(server.bufferedBodyBytes == 0)
+        let within = client.request("POST", "/validate", body: [UInt8](repeating: 1, count: 900))
+        #expect(client.exchange(with: server))
+        #expect(client.responses[within]?.status == 200)
+        #expect(handler.requests.withLock { $0.map(\.body.count) } == [900])
+        #expect(server.bufferedBodyBytes == 0)
+    }
+
     @Test("an upload cut off by the body limit is answered 413 then reset with NO_ERROR")
     func uploadCutOff() throws {
         let handler = RecordingHandler()
