@@ -34,6 +34,7 @@ struct GracefulShutdownTests {
         try inFlight.send(Array(body[half...]))
         let response = try inFlight.readResponse()
         #expect(response.status == 200)
+        #expect(response.headers["connection"] == "close", "a draining server should announce the close")
         let problem = admissionProblem(in: response.body, expectedUID: uid)
         #expect(problem == nil, "\(problem ?? "")")
 
@@ -41,6 +42,47 @@ struct GracefulShutdownTests {
 
         let status = try await reloader.waitForExit(within: .seconds(grace + 2))
         #expect(status == 0, "stderr:\n\(reloader.stderr)")
+    }
+
+    @Test("SIGTERM lets a slow curl upload in flight finish with 200", arguments: WireProtocol.allCases)
+    func slowUploadCompletes(wire: WireProtocol) async throws {
+        let reloader = try await ReloaderProcess.start(["--shutdown-grace-period=20s"])
+        defer { reloader.cleanup() }
+        let generated = try TemporaryDirectory("large-fixtures")
+        defer { generated.remove() }
+        let fixture = try SharedFixtures.generateLarge(in: generated).appendingPathComponent("configmap-update-64k.json")
+        let uid = try SharedFixtures.requestUID(of: fixture)
+        let trace = generated.file("curl-trace")
+        let arguments = [
+            "-sS", wire.isHTTP2 ? "--http2" : "--http1.1", "--cacert", reloader.certificates.caPath,
+            "--limit-rate", "100k", "--max-time", "20", "-H", "Content-Type: application/json",
+            "--data-binary", "@\(fixture.path)", "-o", generated.file("body"), "-w", "%{http_code} %{http_version}",
+            "--trace-ascii", trace, reloader.webhookURL + "/validate",
+        ]
+        // About 130 KiB at 100 KiB/s: the upload is still running when SIGTERM arrives.
+        async let curl = offPool { try ProcessRunner.run("/usr/bin/curl", arguments, check: false) }
+        try await waitUntil(timeout: .seconds(10), "curl starts sending the body") {
+            ((try? String(contentsOfFile: trace, encoding: .utf8)) ?? "").contains("=> Send data")
+        }
+        reloader.signal(SIGTERM)
+
+        let result = try await curl
+        #expect(result.stdout == "200 \(wire.curlVersion)", "curl: \(result.stdout) \(result.stderr)")
+        let body = (try? String(contentsOfFile: generated.file("body"), encoding: .utf8)) ?? ""
+        let problem = admissionProblem(in: body, expectedUID: uid)
+        #expect(problem == nil, "\(problem ?? "")")
+        let status = try await reloader.waitForExit(within: .seconds(22))
+        #expect(status == 0, "stderr:\n\(reloader.stderr)")
+    }
+
+    @Test("SIGTERM and SIGINT stop an idle server with exit status 0", arguments: [SIGTERM, SIGINT])
+    func idleServerStops(signal: Int32) async throws {
+        let reloader = try await ReloaderProcess.start()
+        defer { reloader.cleanup() }
+        reloader.signal(signal)
+        let status = try await reloader.waitForExit(within: .seconds(10))
+        #expect(status == 0, "stderr:\n\(reloader.stderr)")
+        #expect(reloader.stderr.contains("stopped"), "stderr:\n\(reloader.stderr)")
     }
 
     @Test("SIGTERM with a request that never finishes still exits 0 soon after the grace period")
