@@ -46,6 +46,25 @@ struct AdmissionEndpointTests {
         try await expectAllowed(SharedFixtures.admission.appendingPathComponent("configmap-update.json"), by: reloader, over: wire)
     }
 
+    // HTTP/1.1 only: over HTTP/2 the server answers 413 and then resets the stream with NO_ERROR (RFC 9113 §8.1,
+    // checked with nghttp), which curl 7.88 reports as error 92 instead of showing the answer.
+    @Test("a body over the 4 MiB limit gets 413 with a JSON error over HTTP/1.1, and the server still answers afterwards")
+    func oversizedBodyIsRejected() async throws {
+        let reloader = try await ReloaderProcess.start()
+        defer { reloader.cleanup() }
+        let directory = try TemporaryDirectory("oversized")
+        defer { directory.remove() }
+        let body = directory.file("body.json")
+        try Data(repeating: 0x20, count: 4 * 1024 * 1024 + 1).write(to: URL(fileURLWithPath: body))
+        let response = try await Curl.perform(
+            reloader.webhookURL + "/validate", bodyFile: body, caPath: reloader.certificates.caPath, http2: false)
+        #expect(response.status == 413)
+        let object = (try? JSONSerialization.jsonObject(with: Data(response.body.utf8))) as? [String: Any]
+        #expect((object?["error"] as? String)?.isEmpty == false, "body: \(response.body.prefix(300))")
+
+        try await expectAllowed(SharedFixtures.admission.appendingPathComponent("configmap-update.json"), by: reloader, over: .http1)
+    }
+
     @Test(
         "wrong method, unknown path and wrong content type get 405, 404 and 415",
         arguments: [
