@@ -1,0 +1,204 @@
+import Foundation
+import Glibc
+import TestSupport
+
+/// The built `reloader` executable running as a child process, on 127.0.0.1:0 for both listeners, with
+/// certificates generated into a temporary directory of its own. Standard error goes to a file there.
+///
+/// Always pair `start` with `defer { process.cleanup() }`: cleanup SIGKILLs the child if it is still running,
+/// reaps it and removes the directory, so no process is ever left behind.
+final class ReloaderProcess: @unchecked Sendable {  // the Process is only touched from the owning test
+    let directory: TemporaryDirectory
+    let certificates: TestCertificates
+    let webhookPort: Int
+    let metricsPort: Int
+    private let child: LaunchedProcess
+
+    var pid: Int32 { child.pid }
+    var webhookURL: String { "https://127.0.0.1:\(webhookPort)" }
+    var metricsURL: String { "http://127.0.0.1:\(metricsPort)" }
+    var isRunning: Bool { child.isRunning }
+    /// Everything the process has logged so far.
+    var stderr: String { child.stderr }
+
+    /// Launches the executable and returns once it logged its "serving" line (ports parsed from it).
+    static func start(_ extraArguments: [String] = [], timeout: Duration = .seconds(15)) async throws -> ReloaderProcess {
+        let directory = try TemporaryDirectory("reloader-proc")
+        do {
+            let certificates = try TestCertificates.generate(in: directory.path)
+            let arguments = [
+                "--webhook-address", "127.0.0.1:0", "--metrics-address", "127.0.0.1:0",
+                "--tls-cert-file", certificates.certificatePath, "--tls-private-key-file", certificates.keyPath,
+            ] + extraArguments
+            let child = try LaunchedProcess(try executablePath(), arguments, in: directory)
+            do {
+                var ports: (webhook: Int, metrics: Int)?
+                try await waitUntil(timeout: timeout, "reloader logs its serving line") {
+                    if let found = servingPorts(in: child.stderr) {
+                        ports = found
+                        return true
+                    }
+                    if !child.isRunning {
+                        throw ReloaderExited(status: child.terminationStatus, stderr: child.stderr)
+                    }
+                    return false
+                }
+                return ReloaderProcess(
+                    directory: directory, certificates: certificates, child: child, ports: ports!)
+            } catch {
+                child.kill()
+                throw error
+            }
+        } catch {
+            directory.remove()
+            throw error
+        }
+    }
+
+    private init(
+        directory: TemporaryDirectory, certificates: TestCertificates, child: LaunchedProcess,
+        ports: (webhook: Int, metrics: Int)
+    ) {
+        self.directory = directory
+        self.certificates = certificates
+        self.child = child
+        webhookPort = ports.webhook
+        metricsPort = ports.metrics
+    }
+
+    deinit { cleanup() }
+
+    /// Sends `signal` (SIGTERM by default) without waiting.
+    func signal(_ number: Int32 = SIGTERM) { child.signal(number) }
+
+    /// Sends SIGTERM and waits for the exit; returns the exit status (or throws if it never exits).
+    @discardableResult
+    func terminate(within timeout: Duration = .seconds(15)) async throws -> Int32 {
+        signal(SIGTERM)
+        return try await waitForExit(within: timeout)
+    }
+
+    /// Waits for the process to exit on its own; returns the exit status. A signal death is an error.
+    func waitForExit(within timeout: Duration) async throws -> Int32 {
+        try await child.waitForExit(within: timeout)
+    }
+
+    /// SIGKILLs the process if it still runs, reaps it, removes its directory. Idempotent; call it in a `defer`.
+    func cleanup() {
+        child.kill()
+        directory.remove()
+    }
+
+    /// The number of descriptors the process holds open now (`/proc/<pid>/fd`).
+    func openDescriptors() -> Int {
+        (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/fd").count) ?? -1
+    }
+
+    // MARK: Locating and parsing
+
+    /// `$RELOADER_BIN`, or `reloader` next to the test bundle (`.build/<configuration>/`).
+    static func executablePath() throws -> String {
+        if let override = ProcessInfo.processInfo.environment["RELOADER_BIN"], !override.isEmpty { return override }
+        let testBinary = URL(fileURLWithPath: ProcessInfo.processInfo.arguments[0]).resolvingSymlinksInPath()
+        let candidates = [
+            testBinary.deletingLastPathComponent(),
+            URL(fileURLWithPath: Bundle.main.bundlePath),
+            URL(fileURLWithPath: Bundle.main.bundlePath).deletingLastPathComponent(),
+        ].map { $0.appendingPathComponent("reloader").path }
+        for candidate in candidates where FileManager.default.isExecutableFile(atPath: candidate) {
+            return candidate
+        }
+        throw ExecutableNotFound(searched: candidates)
+    }
+
+    /// Reads both ports from `... reloader.main: serving ... metrics=http://H:P/metrics webhook=https://H:P/validate`.
+    static func servingPorts(in log: String) -> (webhook: Int, metrics: Int)? {
+        for line in log.split(separator: "\n") where line.contains("reloader.main: serving") {
+            guard let webhook = port(after: "webhook=https://", before: "/validate", in: line),
+                let metrics = port(after: "metrics=http://", before: "/metrics", in: line)
+            else { continue }
+            return (webhook, metrics)
+        }
+        return nil
+    }
+
+    private static func port(after prefix: String, before suffix: String, in line: Substring) -> Int? {
+        guard let start = line.range(of: prefix), let end = line[start.upperBound...].range(of: suffix) else { return nil }
+        let hostPort = line[start.upperBound..<end.lowerBound]
+        guard let colon = hostPort.lastIndex(of: ":") else { return nil }
+        return Int(hostPort[hostPort.index(after: colon)...])
+    }
+}
+
+struct ReloaderExited: Error, CustomStringConvertible {
+    let status: Int32
+    let stderr: String
+    var description: String { "reloader exited \(status) before serving; stderr:\n\(stderr)" }
+}
+
+struct ExecutableNotFound: Error, CustomStringConvertible {
+    let searched: [String]
+    var description: String { "no reloader executable (set RELOADER_BIN); looked at \(searched)" }
+}
+
+/// A child process with its standard output and error in files; killed and reaped by `kill()`.
+final class LaunchedProcess: @unchecked Sendable {  // Process is thread-safe for the calls used here
+    private let process = Process()
+    let stderrPath: String
+
+    init(_ executable: String, _ arguments: [String], in directory: TemporaryDirectory) throws {
+        stderrPath = directory.file("stderr-\(UUID().uuidString.prefix(6)).log")
+        let stdoutPath = stderrPath.replacingOccurrences(of: "stderr-", with: "stdout-")
+        _ = FileManager.default.createFile(atPath: stderrPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: stdoutPath, contents: nil)
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        process.standardInput = FileHandle.nullDevice
+        process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: stdoutPath))
+        process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: stderrPath))
+        try process.run()
+    }
+
+    deinit { kill() }
+
+    var pid: Int32 { process.processIdentifier }
+    var isRunning: Bool { process.isRunning }
+    var terminationStatus: Int32 { process.terminationStatus }
+    var stderr: String { (try? String(contentsOfFile: stderrPath, encoding: .utf8)) ?? "" }
+
+    func signal(_ number: Int32) {
+        if process.isRunning { Glibc.kill(process.processIdentifier, number) }
+    }
+
+    func waitForExit(within timeout: Duration) async throws -> Int32 {
+        try await waitUntil(timeout: timeout, "process \(pid) exits") { !process.isRunning }
+        guard process.terminationReason == .exit else {
+            throw KilledBySignal(signal: process.terminationStatus, stderr: stderr)
+        }
+        return process.terminationStatus
+    }
+
+    /// SIGKILL if still running, then reap. Safe to call more than once.
+    func kill() {
+        guard process.isRunning else { return }
+        Glibc.kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+    }
+}
+
+struct KilledBySignal: Error, CustomStringConvertible {
+    let signal: Int32
+    let stderr: String
+    var description: String { "process died of signal \(signal); stderr:\n\(stderr)" }
+}
+
+/// Runs the reloader executable with exactly `arguments` until it exits on its own (flag errors), killing it after
+/// `timeout` if it does not (then the test fails: it should have refused to start).
+func runReloaderToExit(_ arguments: [String], timeout: Duration = .seconds(10)) async throws -> (status: Int32, stderr: String) {
+    let directory = try TemporaryDirectory("reloader-run")
+    defer { directory.remove() }
+    let child = try LaunchedProcess(try ReloaderProcess.executablePath(), arguments, in: directory)
+    defer { child.kill() }
+    let status = try await child.waitForExit(within: timeout)
+    return (status, child.stderr)
+}
