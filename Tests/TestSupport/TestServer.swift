@@ -53,3 +53,26 @@ public struct EchoHandler: HTTPHandler {
 public func openDescriptorCount() -> Int {
     (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd").count) ?? -1
 }
+
+/// Counts this process's descriptors that are accepted sockets of a server on `port` (local port == `port`,
+/// not listening). Unlike a count of all descriptors, other tests running in parallel cannot disturb it.
+public func acceptedSocketCount(port: Int) -> Int {
+    var inodes = Set<String>()
+    for table in ["/proc/self/net/tcp", "/proc/self/net/tcp6"] {
+        guard let text = try? String(contentsOfFile: table, encoding: .utf8) else { continue }
+        for line in text.split(separator: "\n").dropFirst() {
+            let fields = line.split(separator: " ", omittingEmptySubsequences: true)
+            guard fields.count > 9, let colon = fields[1].lastIndex(of: ":"),
+                Int(fields[1][fields[1].index(after: colon)...], radix: 16) == port, fields[3] != "0A"
+            else { continue }
+            inodes.insert(String(fields[9]))
+        }
+    }
+    let descriptors = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []
+    return descriptors.filter { fd in
+        guard let link = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/fd/\(fd)"),
+            link.hasPrefix("socket:["), link.hasSuffix("]")
+        else { return false }
+        return inodes.contains(String(link.dropFirst(8).dropLast()))
+    }.count
+}
