@@ -163,9 +163,10 @@ struct Service {
         let stop: @Sendable (Int32) -> Void = { signal in
             guard !stopping.exchange(true, ordering: .relaxed) else { return }
             logger.info("stopping", metadata: ["signal": "\(signal)", "grace": "\(settings.gracePeriod)"])
+            // Not ready from now on, but the metrics listener stays up while the webhook drains, so probes
+            // see 503 on /readyz (and 200 on /healthz) instead of a refused connection.
             ready.store(false, ordering: .relaxed)
             webhook.shutdown(gracePeriod: settings.gracePeriod)
-            metricsServer.shutdown(gracePeriod: .seconds(1))
             certificates.stop()
         }
         var sources: [any DispatchSourceSignal] = []
@@ -188,6 +189,7 @@ struct Service {
                 "certificate": "\(settings.certificatePath)",
             ])
         webhook.wait()
+        metricsServer.shutdown(gracePeriod: .seconds(1))
         metricsServer.wait()
         withExtendedLifetime(sources) {}
         logger.info("stopped")

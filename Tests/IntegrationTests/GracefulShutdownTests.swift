@@ -30,6 +30,11 @@ struct GracefulShutdownTests {
             !canConnect(port: reloader.webhookPort)
         }
         #expect(reloader.isRunning, "reloader exited with a request in flight; stderr:\n\(reloader.stderr)")
+        // While draining, probes still get answers: not ready, but alive.
+        let readyz = try await offPool { try Curl.request(reloader.metricsURL + "/readyz", method: "GET", caPath: nil, http2: false, headers: []) }
+        #expect(readyz.status == 503)
+        let healthz = try await offPool { try Curl.request(reloader.metricsURL + "/healthz", method: "GET", caPath: nil, http2: false, headers: []) }
+        #expect(healthz.status == 200)
 
         try inFlight.send(Array(body[half...]))
         let response = try inFlight.readResponse()

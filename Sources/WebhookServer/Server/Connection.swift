@@ -10,8 +10,16 @@ final class Connection {
         case handshaking
         case http1
         case http2
+        /// After an error answer: our side is shut (FIN sent), input is read and dropped until the peer closes or
+        /// `until` passes. Closing with unread input would send a RST, which can destroy the answer in flight
+        /// before the client reads it (the "lingering close" of nginx and Go).
+        case lingering(until: ContinuousClock.Instant, discarded: Int)
         case closed
     }
+
+    /// How long, and how many bytes, a lingering close waits for the peer.
+    static let lingerTime: Duration = .seconds(2)
+    static let lingerBytes = 8 * 1024 * 1024
 
     let fd: Int32
     private let transport: Transport
@@ -26,6 +34,8 @@ final class Connection {
     private var outboundOffset = 0
     /// Set when the connection must close once `outbound` is flushed.
     private var closeWhenFlushed = false
+    /// With `closeWhenFlushed`: linger (see `Phase.lingering`) instead of closing at once.
+    private var lingerWhenFlushed = false
     /// epoll events currently registered.
     var interest: UInt32 = EPOLLIN.rawValue
     private var isDraining = false
@@ -49,6 +59,14 @@ final class Connection {
         return false
     }
 
+    /// True while requests are read (not handshaking, lingering or closed).
+    private var isServing: Bool {
+        switch phase {
+        case .http1, .http2: true
+        case .handshaking, .lingering, .closed: false
+        }
+    }
+
     /// The events the loop should wait for now.
     var wantedInterest: UInt32 {
         if outboundOffset < outbound.count { return EPOLLOUT.rawValue }
@@ -65,6 +83,8 @@ final class Connection {
             guard let session else { return nil }
             let limit = session.hasOpenStreams ? shared.limits.bodyStallTimeout : shared.limits.idleTimeout
             return lastActivity.advanced(by: limit)
+        case .lingering(let until, _):
+            return until
         case .closed:
             return nil
         }
@@ -81,6 +101,7 @@ final class Connection {
         switch phase {
         case .handshaking: handshake(now: now, scratch: scratch)
         case .http1, .http2: readLoop(now: now, scratch: scratch)
+        case .lingering: discardInput(scratch: scratch)
         case .closed: return
         }
     }
@@ -91,7 +112,9 @@ final class Connection {
             return
         }
         flush()
-        if !isClosed, outboundOffset >= outbound.count {
+        if case .lingering = phase {
+            discardInput(scratch: scratch)
+        } else if isServing, outboundOffset >= outbound.count {
             // Drained: bytes may be waiting inside OpenSSL's buffer, which epoll cannot see.
             readLoop(now: now, scratch: scratch)
         }
@@ -102,6 +125,8 @@ final class Connection {
         switch phase {
         case .handshaking:
             shared.logger.debug("TLS handshake timed out", metadata: ["fd": "\(fd)"])
+            close()
+        case .lingering:
             close()
         case .http1:
             perform(machine.deadlinePassed(now: now), now: now)
@@ -121,6 +146,7 @@ final class Connection {
         isDraining = true
         switch phase {
         case .handshaking: close()
+        case .lingering: return  // closes by itself within `lingerTime`
         case .http1:
             perform(machine.beginDraining(), now: now)
         case .http2:
@@ -168,6 +194,9 @@ final class Connection {
                 let answer = "HTTP/1.0 400 Bad Request\r\ncontent-type: text/plain\r\nconnection: close\r\n\r\n"
                     + "Client sent an HTTP request to an HTTPS server.\n"
                 _ = answer.utf8.withContiguousStorageIfAvailable { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+                shared.logger.debug("TLS handshake failed", metadata: ["reason": "\(reason)"])
+                startLingering(sendCloseNotify: false)
+                return
             }
             shared.logger.debug("TLS handshake failed", metadata: ["reason": "\(reason)"])
             close()
@@ -182,7 +211,7 @@ final class Connection {
     // MARK: - Reading
 
     private func readLoop(now: ContinuousClock.Instant, scratch: UnsafeMutableRawBufferPointer) {
-        while !isClosed {
+        while isServing {
             if outboundOffset < outbound.count { return }  // wait for the answers to drain first
             let result = transport.read(fd, into: scratch)
             switch result {
@@ -216,7 +245,7 @@ final class Connection {
             if !healthy || session.isFinished { closeWhenFlushed = true }
             flush()
             if !isClosed, isDraining, !session.hasOpenStreams, outboundOffset >= outbound.count { close() }
-        case .handshaking, .closed:
+        case .handshaking, .lingering, .closed:
             return
         }
     }
@@ -253,6 +282,7 @@ final class Connection {
             case .respondAndClose(let response):
                 HTTP1ResponseWriter.serialize(response, version: .http1_1, closeAfter: true, into: &outbound)
                 closeWhenFlushed = true
+                lingerWhenFlushed = true
                 flush()
                 return
             case .close:
@@ -294,7 +324,38 @@ final class Connection {
         outbound.removeAll(keepingCapacity: outbound.capacity <= 64 * 1024)
         outboundOffset = 0
         interest = EPOLLIN.rawValue
-        if closeWhenFlushed { close() }
+        if closeWhenFlushed {
+            if lingerWhenFlushed { startLingering(sendCloseNotify: true) } else { close() }
+        }
+    }
+
+    // MARK: - Lingering close
+
+    private func startLingering(sendCloseNotify: Bool) {
+        guard !isClosed else { return }
+        if sendCloseNotify, case .tls(let tls) = transport { tls.shutdown() }
+        Glibc.shutdown(fd, Int32(SHUT_WR))
+        phase = .lingering(until: ContinuousClock.now.advanced(by: Self.lingerTime), discarded: 0)
+        interest = EPOLLIN.rawValue
+    }
+
+    /// Reads and drops raw bytes (TLS records included: nothing more is decrypted) until EOF or the byte cap.
+    private func discardInput(scratch: UnsafeMutableRawBufferPointer) {
+        guard case .lingering(let until, var discarded) = phase else { return }
+        while true {
+            let count = Syscall.retryingInterrupts { Glibc.read(fd, scratch.baseAddress, scratch.count) }
+            if count > 0 {
+                discarded += count
+                if discarded > Self.lingerBytes { break }
+                continue
+            }
+            if count < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) {
+                phase = .lingering(until: until, discarded: discarded)
+                return
+            }
+            break  // EOF or error
+        }
+        phase = .closed
     }
 
     func close() {

@@ -44,6 +44,19 @@ struct ServerLimitsSocketTests {
         #expect(response.headers["x-body-bytes"] == "\(4 * 1024 * 1024)")
     }
 
+    @Test("a client still uploading when 413 is sent reads the answer (lingering close, no reset)")
+    func lingeringClose() throws {
+        let server = try TestServer(handler: EchoHandler())
+        defer { server.stop() }
+        let client = try TLSTestClient(port: server.port)
+        // Head and 1 MiB of a 5 MiB body in one go: the server answers after the head and must keep reading
+        // (and dropping) the rest instead of resetting the connection under the client.
+        try client.send(
+            Array((Self.head + "Content-Length: \(5 * 1024 * 1024)\r\n\r\n").utf8) + [UInt8](repeating: 0x41, count: 1 << 20))
+        #expect(try client.readResponse().status == 413)
+        #expect(client.readUntilClosed().closed)
+    }
+
     @Test("both Content-Length and Transfer-Encoding: 400 and close, the rest never reaches a handler")
     func smuggling() throws {
         let server = try TestServer(handler: EchoHandler())
