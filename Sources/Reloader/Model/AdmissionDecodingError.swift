@@ -56,9 +56,9 @@ public enum AdmissionDecodingError: Error, Equatable, CustomStringConvertible {
             if context.underlyingError == nil, let detail = Self.syntaxErrorDetail(body) {
                 reason += " \(detail)"
             }
-            self = .notJSON(reason: reason)
+            self = .notJSON(reason: Self.bounded(reason))
         case .dataCorrupted(let context):
-            self = .invalidField(path: Self.path(context.codingPath), reason: Self.message(of: context))
+            self = .invalidField(path: Self.path(context.codingPath), reason: Self.bounded(Self.message(of: context)))
         case .keyNotFound(let key, let context):
             self = .invalidField(path: Self.path(context.codingPath + [key]), reason: "is missing")
         case .typeMismatch(let type, let context):
@@ -90,6 +90,7 @@ public enum AdmissionDecodingError: Error, Equatable, CustomStringConvertible {
         }
     }
 
+    /// Keys come from the input (a label's name, say), so each is abbreviated and so is the whole path.
     private static func path(_ codingPath: [any CodingKey]) -> String {
         guard !codingPath.isEmpty else { return "AdmissionReview" }
         var path = ""
@@ -97,10 +98,16 @@ public enum AdmissionDecodingError: Error, Equatable, CustomStringConvertible {
             if let index = key.intValue {
                 path += "[\(index)]"
             } else {
-                path += path.isEmpty ? key.stringValue : ".\(key.stringValue)"
+                let name = key.stringValue.count <= 64 ? key.stringValue : "\(key.stringValue.prefix(64))…"
+                path += path.isEmpty ? name : ".\(name)"
             }
         }
-        return path
+        return bounded(path)
+    }
+
+    /// Foundation's messages can quote the offending value (an unknown enum case, say): keep them bounded too.
+    private static func bounded(_ text: String, to limit: Int = 256) -> String {
+        text.count <= limit ? text : "\(text.prefix(limit))…"
     }
 
     private static func jsonName(of type: Any.Type) -> String {
