@@ -56,7 +56,7 @@ for target in $TARGETS; do
 
   work=$SCRATCH/corpus/$target
   artifacts=$SCRATCH/artifacts/$target
-  rm -rf "$work" && mkdir -p "$work" "$artifacts"
+  rm -rf "$work" "$artifacts" && mkdir -p "$work" "$artifacts"
   cp "$(corpus "$target")"/* "$work"/
 
   echo "== running $target for ${SECONDS_PER_TARGET}s over $(ls "$work" | wc -l) seed inputs"

@@ -220,7 +220,7 @@ enum Driver {
         let encodings = headers.values("transfer-encoding")
         if !lengths.isEmpty && !encodings.isEmpty { return false }
         if Set(lengths).count > 1 { return false }
-        if !encodings.isEmpty, encodings.map({ $0.trimmingSpaces().lowercased() }) != ["chunked"] { return false }
+        if !encodings.isEmpty, encodings.flatMap({ $0.split(separator: ",") }).map({ $0.trimmingSpaces().lowercased() }).filter({ !$0.isEmpty }) != ["chunked"] { return false }
         return true
     }
 
