@@ -60,6 +60,7 @@ let package = Package(
         .testTarget(
             name: "WebhookServerTests",
             dependencies: ["WebhookServer", "TestSupport", "CNghttp2"],
+            resources: [.copy("Fixtures")],
             swiftSettings: strict),
         .testTarget(
             name: "ReloaderTests",

@@ -45,6 +45,11 @@ public enum AdmissionDecodingError: Error, Equatable, CustomStringConvertible {
         }
     }
 
+    /// A field path one level down; `key` comes from the input (a label's name, say), so it is abbreviated.
+    static func path(_ parent: String, _ key: String) -> String {
+        "\(parent).\(key.count <= 64 ? key : "\(key.prefix(64))…")"
+    }
+
     /// Values echoed into a reason are attacker-controlled; 64 characters identify them well enough.
     static func abbreviated(_ value: String, to limit: Int = 64) -> String {
         let quoted = value.count <= limit ? value : "\(value.prefix(limit))…"

@@ -103,7 +103,9 @@ func optionalStringMap(_ reader: inout JSONReader, _ path: String, _ fieldError:
             if try reader.peekKind() == .string {
                 map[key] = try reader.readString()
             } else {
-                if fieldError == nil { fieldError = .invalidField(path: "\(path).\(key)", reason: "expected a string") }
+                if fieldError == nil {
+                    fieldError = .invalidField(path: AdmissionDecodingError.path(path, key), reason: "expected a string")
+                }
                 try reader.skipValue()
             }
         }
@@ -140,12 +142,14 @@ extension AdmissionRequest {
             switch key {
             case "uid": uid = try optionalString(&reader, "request.uid", &uidError)
             case "kind":
-                let fields = try stringFields(&reader, "request.kind", ["group", "version", "kind"], &errors)
-                kind = fields.map { GroupVersionKind(group: $0[0] ?? "", version: $0[1] ?? "", kind: $0[2] ?? "") }
+                let names = ["group", "version", "kind"]
+                if let fields = try requiredStringFields(&reader, "request.kind", names, &errors) {
+                    kind = GroupVersionKind(group: fields[0], version: fields[1], kind: fields[2])
+                }
             case "resource":
-                let fields = try stringFields(&reader, "request.resource", ["group", "version", "resource"], &errors)
-                resource = fields.map {
-                    GroupVersionResource(group: $0[0] ?? "", version: $0[1] ?? "", resource: $0[2] ?? "")
+                let names = ["group", "version", "resource"]
+                if let fields = try requiredStringFields(&reader, "request.resource", names, &errors) {
+                    resource = GroupVersionResource(group: fields[0], version: fields[1], resource: fields[2])
                 }
             case "subResource": subResource = try optionalString(&reader, "request.subResource", &errors)
             case "name": name = try optionalString(&reader, "request.name", &errors)
@@ -199,6 +203,19 @@ extension AdmissionRequest {
             uid: uid, kind: kind, resource: resource, subResource: subResource, name: name, namespace: namespace,
             operation: operation, dryRun: dryRun, object: object, oldObject: oldObject)
     }
+}
+
+/// Like `stringFields`, but every name must be present (kube-apiserver always sends them, the empty core group
+/// included); a missing one records `path.name: is missing`.
+private func requiredStringFields(
+    _ reader: inout JSONReader, _ path: String, _ names: [String], _ fieldError: inout AdmissionDecodingError?
+) throws(JSONReader.Failure) -> [String]? {
+    guard let values = try stringFields(&reader, path, names, &fieldError) else { return nil }
+    for (name, value) in zip(names, values) where value == nil {
+        if fieldError == nil { fieldError = .invalidField(path: "\(path).\(name)", reason: "is missing") }
+        return nil
+    }
+    return values.map { $0 ?? "" }
 }
 
 /// Reads an object whose wanted members are strings; returns them in `names` order, or nil when absent/null.

@@ -23,9 +23,14 @@ struct ChunkedDecoder: Equatable {
         while true {
             switch phase {
             case .sizeLine:
+                // The same limit whether or not the line has arrived whole (an unfinished line ending in CR
+                // is one byte longer than the line), so the outcome does not depend on how TCP split it.
                 guard let lineEnd = findCRLF(buffer, from: start) else {
-                    return buffer.count - start > Self.maxSizeLine
+                    return buffer.count - start - 1 > Self.maxSizeLine
                         ? .failed(status: 400, reason: "chunk size line too long") : .needMore
+                }
+                guard lineEnd - start <= Self.maxSizeLine else {
+                    return .failed(status: 400, reason: "chunk size line too long")
                 }
                 let line = buffer[start..<lineEnd]
                 let sizeDigits = line.prefix(while: { $0 != UInt8(ascii: ";") })
@@ -60,7 +65,10 @@ struct ChunkedDecoder: Equatable {
                 phase = .sizeLine
             case .trailers(let consumed):
                 guard let lineEnd = findCRLF(buffer, from: start) else {
-                    return consumed + buffer.count - start > limits.maxHeaderBytes
+                    // As for the size line: judge the shortest line these bytes can still become (the empty
+                    // line ending the section is never counted), so the split of the bytes does not matter.
+                    let shortest = buffer.count - start - 1
+                    return shortest > 0 && consumed + shortest > limits.maxHeaderBytes
                         ? .failed(status: 431, reason: "trailer section too large") : .needMore
                 }
                 let length = lineEnd - start

@@ -122,7 +122,9 @@ struct HTTP1ConnectionStateMachine {
                     return .readMore
                 }
                 guard let end = headEnd() else {
-                    if buffer.count - start > limits.maxHeaderBytes {
+                    // Up to 3 bytes of the final CRLFCRLF may already be here: only a head known to be over the
+                    // limit is refused, so the outcome does not depend on how TCP split the bytes.
+                    if buffer.count - start - 3 > limits.maxHeaderBytes {
                         return fail(431, "request header section exceeds \(limits.maxHeaderBytes) bytes")
                     }
                     return .readMore

@@ -185,3 +185,59 @@ import Testing
         #expect(r.path == "/x")
     }
 }
+
+/// Limits at their exact boundary must give the same answer however TCP splits the bytes. Found by `make fuzz`
+/// (the chunk size line) and by reading the same pattern elsewhere (head and trailer section).
+@Suite struct HTTP1LimitBoundaryTests {
+    let t0 = ContinuousClock.now
+    var limits: ServerLimits {
+        var limits = ServerLimits()
+        limits.maxHeaderBytes = 256
+        limits.maxBodyBytes = 1000
+        return limits
+    }
+
+    /// The outcome fed whole, and fed one byte at a time.
+    func outcomes(_ text: String) -> (whole: HTTP1ConnectionStateMachine.Action, split: HTTP1ConnectionStateMachine.Action) {
+        let bytes = Array(text.utf8)
+        var whole = HTTP1ConnectionStateMachine(limits: limits, now: t0)
+        let wholeAction = whole.received(bytes, now: t0)
+        var split = HTTP1ConnectionStateMachine(limits: limits, now: t0)
+        var splitAction = HTTP1ConnectionStateMachine.Action.readMore
+        for byte in bytes where splitAction == .readMore { splitAction = split.received([byte], now: t0) }
+        return (wholeAction, splitAction)
+    }
+
+    func status(_ action: HTTP1ConnectionStateMachine.Action) -> Int? {
+        if case .respondAndClose(let response) = action { return response.status }
+        return nil
+    }
+
+    @Test("a head of exactly maxHeaderBytes is accepted however it is split; one byte more is 431", arguments: [0, 1])
+    func headAtLimit(extra: Int) {
+        let prefix = "GET / HTTP/1.1\r\nHost: x\r\nX: "
+        let head = prefix + String(repeating: "a", count: 256 - prefix.utf8.count + extra)
+        let (whole, split) = outcomes(head + "\r\n\r\n")
+        #expect(whole == split)
+        if extra == 0 { guard case .dispatch = whole else { Issue.record("got \(whole)"); return } }
+        else { #expect(status(whole) == 431) }
+    }
+
+    @Test("a chunk size line of exactly 1024 bytes is accepted however it is split; one byte more is 400", arguments: [0, 1])
+    func chunkSizeLineAtLimit(extra: Int) {
+        let line = "1;" + String(repeating: "e", count: 1022 + extra)
+        let (whole, split) = outcomes("POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n\(line)\r\na\r\n0\r\n\r\n")
+        #expect(whole == split)
+        if extra == 0 { guard case .dispatch = whole else { Issue.record("got \(whole)"); return } }
+        else { #expect(status(whole) == 400) }
+    }
+
+    @Test("a trailer section of exactly maxHeaderBytes is accepted however it is split; one byte more is 431", arguments: [0, 1])
+    func trailersAtLimit(extra: Int) {
+        let trailer = "T: " + String(repeating: "t", count: 256 - 3 + extra)
+        let (whole, split) = outcomes("POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\(trailer)\r\n\r\n")
+        #expect(whole == split)
+        if extra == 0 { guard case .dispatch = whole else { Issue.record("got \(whole)"); return } }
+        else { #expect(status(whole) == 431) }
+    }
+}

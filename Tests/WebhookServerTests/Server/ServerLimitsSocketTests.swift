@@ -179,8 +179,13 @@ struct ServerLimitsSocketTests {
 
     @Test("clients that vanish mid-request leak no descriptor")
     func noLeaks() async throws {
-        // Default (10 s) timeouts: the sockets must close because the clients left, not because a deadline passed.
-        let server = try TestServer(handler: EchoHandler())
+        // Long timeouts: the sockets must close because the clients left, not because a deadline passed (and a
+        // loaded machine must not let deadlines close them before they are counted).
+        var limits = ServerLimits()
+        limits.handshakeTimeout = .seconds(120)
+        limits.headerTimeout = .seconds(120)
+        limits.bodyStallTimeout = .seconds(120)
+        let server = try TestServer(handler: EchoHandler(), limits: limits)
         defer { server.stop() }
         // Counted per server port: a count of all descriptors would see other tests running in parallel.
         var clients: [TLSTestClient] = []
@@ -195,9 +200,9 @@ struct ServerLimitsSocketTests {
             clients.append(client)
         }
         // The count sees the server's sockets (so reaching zero below means something)...
-        try await waitUntil("the server holds sockets for the clients") { acceptedSocketCount(port: server.port) > 0 }
+        try await waitUntil(timeout: .seconds(30), "the server holds sockets for the clients") { acceptedSocketCount(port: server.port) > 0 }
         clients.removeAll()  // ...then every client vanishes mid-request.
-        try await waitUntil(timeout: .seconds(10), "server sockets all closed (now \(acceptedSocketCount(port: server.port)))") {
+        try await waitUntil(timeout: .seconds(30), "server sockets all closed (now \(acceptedSocketCount(port: server.port)))") {
             acceptedSocketCount(port: server.port) == 0
         }
     }
