@@ -26,7 +26,7 @@ sources() {
       echo Sources/WebhookServer/HTTP1/{ChunkedDecoder,HTTP1ConnectionStateMachine,HTTP1Head}.swift \
         Sources/WebhookServer/HTTP/{HTTPRequest,JSONString}.swift Sources/WebhookServer/Server/ServerLimits.swift ;;
     FuzzAdmissionReview)
-      echo Sources/Reloader/Model/{AdmissionDecodingError,AdmissionReview+Decoding,AdmissionReview,JSONNesting,KubeObject}.swift ;;
+      echo Sources/Reloader/Model/{AdmissionDecodingError,AdmissionReview+Decoding,AdmissionReview,JSONReader,KubeObject}.swift ;;
     *) echo "unknown fuzz target $1" >&2; exit 2 ;;
   esac
 }

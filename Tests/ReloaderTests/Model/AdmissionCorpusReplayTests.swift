@@ -28,6 +28,13 @@ struct AdmissionCorpusReplayTests {
         } catch {
             result = .failure(error)
         }
+        let again: Result<AdmissionReview, AdmissionDecodingError>
+        do throws(AdmissionDecodingError) {
+            again = .success(try AdmissionReview.decode(bytes))
+        } catch {
+            again = .failure(error)
+        }
+        #expect(result == again, "decoding is a pure function of the bytes, reasons included")
         switch result {
         case .success(let review):
             #expect(!name.hasPrefix("bad-"), "accepted")
