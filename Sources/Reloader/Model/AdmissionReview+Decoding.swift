@@ -74,7 +74,9 @@ extension AdmissionReview {
 }
 
 /// Reads a string or null; anything else records a field error (the first one wins) and is skipped.
-func optionalString(_ reader: inout JSONReader, _ path: String, _ fieldError: inout AdmissionDecodingError?)
+func optionalString(
+    _ reader: inout JSONReader, _ path: @autoclosure () -> String, _ fieldError: inout AdmissionDecodingError?
+)
     throws(JSONReader.Failure) -> String?
 {
     switch try reader.peekKind() {
@@ -83,14 +85,16 @@ func optionalString(_ reader: inout JSONReader, _ path: String, _ fieldError: in
         _ = try reader.consumeNull()
         return nil
     default:
-        if fieldError == nil { fieldError = .invalidField(path: path, reason: "expected a string") }
+        if fieldError == nil { fieldError = .invalidField(path: path(), reason: "expected a string") }
         try reader.skipValue()
         return nil
     }
 }
 
 /// Reads an object of strings or null. A non-string member records `path.key` as the field error.
-func optionalStringMap(_ reader: inout JSONReader, _ path: String, _ fieldError: inout AdmissionDecodingError?)
+func optionalStringMap(
+    _ reader: inout JSONReader, _ path: @autoclosure () -> String, _ fieldError: inout AdmissionDecodingError?
+)
     throws(JSONReader.Failure) -> [String: String]?
 {
     switch try reader.peekKind() {
@@ -104,14 +108,14 @@ func optionalStringMap(_ reader: inout JSONReader, _ path: String, _ fieldError:
                 map[key] = try reader.readString()
             } else {
                 if fieldError == nil {
-                    fieldError = .invalidField(path: AdmissionDecodingError.path(path, key), reason: "expected a string")
+                    fieldError = .invalidField(path: AdmissionDecodingError.path(path(), key), reason: "expected a string")
                 }
                 try reader.skipValue()
             }
         }
         return map
     default:
-        if fieldError == nil { fieldError = .invalidField(path: path, reason: "expected an object of strings") }
+        if fieldError == nil { fieldError = .invalidField(path: path(), reason: "expected an object of strings") }
         try reader.skipValue()
         return nil
     }
@@ -247,12 +251,13 @@ extension KubeObject {
     /// Reads `request.object`/`oldObject`: metadata always, `data`/`binaryData` for ConfigMaps and Secrets.
     /// Other kinds use `data` for other shapes (ControllerRevision's is an object), so a non-string `data` is an
     /// error only once `kind` (which may come after it) says the object is a ConfigMap or Secret, or is absent.
-    static func read(_ reader: inout JSONReader, _ path: String, _ fieldError: inout AdmissionDecodingError?)
-        throws(JSONReader.Failure) -> KubeObject?
+    static func read(
+        _ reader: inout JSONReader, _ path: @autoclosure () -> String, _ fieldError: inout AdmissionDecodingError?
+    ) throws(JSONReader.Failure) -> KubeObject?
     {
         if try reader.consumeNull() { return nil }
         guard try reader.peekKind() == .object else {
-            if fieldError == nil { fieldError = .invalidField(path: path, reason: "expected an object") }
+            if fieldError == nil { fieldError = .invalidField(path: path(), reason: "expected an object") }
             try reader.skipValue()
             return nil
         }
@@ -261,11 +266,11 @@ extension KubeObject {
         var errors: AdmissionDecodingError?
         try reader.readObject { (reader, key) throws(JSONReader.Failure) in
             switch key {
-            case "apiVersion": object.apiVersion = try optionalString(&reader, "\(path).apiVersion", &errors)
-            case "kind": object.kind = try optionalString(&reader, "\(path).kind", &errors)
-            case "metadata": object.metadata = try ObjectMeta.read(&reader, "\(path).metadata", &errors) ?? ObjectMeta()
-            case "data": object.data = try optionalStringMap(&reader, "\(path).data", &dataError)
-            case "binaryData": object.binaryData = try optionalStringMap(&reader, "\(path).binaryData", &dataError)
+            case "apiVersion": object.apiVersion = try optionalString(&reader, "\(path()).apiVersion", &errors)
+            case "kind": object.kind = try optionalString(&reader, "\(path()).kind", &errors)
+            case "metadata": object.metadata = try ObjectMeta.read(&reader, "\(path()).metadata", &errors) ?? ObjectMeta()
+            case "data": object.data = try optionalStringMap(&reader, "\(path()).data", &dataError)
+            case "binaryData": object.binaryData = try optionalStringMap(&reader, "\(path()).binaryData", &dataError)
             default: try reader.skipValue()
             }
         }
@@ -282,25 +287,26 @@ extension KubeObject {
 }
 
 extension ObjectMeta {
-    static func read(_ reader: inout JSONReader, _ path: String, _ fieldError: inout AdmissionDecodingError?)
-        throws(JSONReader.Failure) -> ObjectMeta?
+    static func read(
+        _ reader: inout JSONReader, _ path: @autoclosure () -> String, _ fieldError: inout AdmissionDecodingError?
+    ) throws(JSONReader.Failure) -> ObjectMeta?
     {
         if try reader.consumeNull() { return nil }
         guard try reader.peekKind() == .object else {
-            if fieldError == nil { fieldError = .invalidField(path: path, reason: "expected an object") }
+            if fieldError == nil { fieldError = .invalidField(path: path(), reason: "expected an object") }
             try reader.skipValue()
             return nil
         }
         var meta = ObjectMeta()
         try reader.readObject { (reader, key) throws(JSONReader.Failure) in
             switch key {
-            case "name": meta.name = try optionalString(&reader, "\(path).name", &fieldError)
-            case "namespace": meta.namespace = try optionalString(&reader, "\(path).namespace", &fieldError)
-            case "labels": meta.labels = try optionalStringMap(&reader, "\(path).labels", &fieldError)
-            case "annotations": meta.annotations = try optionalStringMap(&reader, "\(path).annotations", &fieldError)
+            case "name": meta.name = try optionalString(&reader, "\(path()).name", &fieldError)
+            case "namespace": meta.namespace = try optionalString(&reader, "\(path()).namespace", &fieldError)
+            case "labels": meta.labels = try optionalStringMap(&reader, "\(path()).labels", &fieldError)
+            case "annotations": meta.annotations = try optionalStringMap(&reader, "\(path()).annotations", &fieldError)
             case "resourceVersion":
-                meta.resourceVersion = try optionalString(&reader, "\(path).resourceVersion", &fieldError)
-            case "uid": meta.uid = try optionalString(&reader, "\(path).uid", &fieldError)
+                meta.resourceVersion = try optionalString(&reader, "\(path()).resourceVersion", &fieldError)
+            case "uid": meta.uid = try optionalString(&reader, "\(path()).uid", &fieldError)
             default: try reader.skipValue()
             }
         }

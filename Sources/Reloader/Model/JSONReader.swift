@@ -107,15 +107,66 @@ struct JSONReader: ~Copyable {
         }
     }
 
-    /// Skips one value of any kind, validating it.
+    /// Skips one value of any kind, validating it. Written without closures: most of a review (managedFields,
+    /// spec, status) goes through here, and a closure per member costs a runtime metadata look-up.
     mutating func skipValue() throws(Failure) {
         switch try peekKind() {
-        case .object: try readObject { (reader, _) throws(Failure) in try reader.skipValue() }
-        case .array: try readArray { (reader) throws(Failure) in try reader.skipValue() }
+        case .object: try skipObject()
+        case .array: try skipArray()
         case .string: try skipString()
         case .number: try skipNumber()
         case .bool: _ = try readBool()
         case .null: try literal("null")
+        }
+    }
+
+    private mutating func skipObject() throws(Failure) {
+        try open(UInt8(ascii: "{"))
+        skipWhitespace()
+        if peekByte() == UInt8(ascii: "}") {
+            offset += 1
+            depth -= 1
+            return
+        }
+        while true {
+            skipWhitespace()
+            guard peekByte() == UInt8(ascii: "\"") else { throw syntax("expected a string key") }
+            try skipString()
+            skipWhitespace()
+            guard peekByte() == UInt8(ascii: ":") else { throw syntax("expected ':' after an object key") }
+            offset += 1
+            try skipValue()
+            skipWhitespace()
+            switch peekByte() {
+            case UInt8(ascii: ","): offset += 1
+            case UInt8(ascii: "}"):
+                offset += 1
+                depth -= 1
+                return
+            default: throw syntax("expected ',' or '}' in an object")
+            }
+        }
+    }
+
+    private mutating func skipArray() throws(Failure) {
+        try open(UInt8(ascii: "["))
+        skipWhitespace()
+        if peekByte() == UInt8(ascii: "]") {
+            offset += 1
+            depth -= 1
+            return
+        }
+        while true {
+            try skipValue()
+            skipWhitespace()
+            switch peekByte() {
+            case UInt8(ascii: ","): offset += 1
+            case UInt8(ascii: "]"):
+                offset += 1
+                depth -= 1
+                return
+            default: throw syntax("expected ',' or ']' in an array")
+            }
         }
     }
 
@@ -143,12 +194,15 @@ struct JSONReader: ~Copyable {
         guard peekByte() == UInt8(ascii: "\"") else { throw syntax("expected a string") }
         offset += 1
         let start = offset
+        var isASCII = true
         // Fast path: no escapes, so the bytes between the quotes are the string.
         while offset < bytes.count {
             let byte = bytes[offset]
             if byte == UInt8(ascii: "\"") {
                 let slice = UnsafeBufferPointer(rebasing: bytes[start..<offset])
                 offset += 1
+                // ASCII is valid UTF-8 as it stands; only other text needs the (slower) validation.
+                if isASCII { return String(decoding: slice, as: UTF8.self) }
                 guard let string = String(validating: slice, as: UTF8.self) else {
                     throw Failure(kind: .syntax, message: "invalid UTF-8 in a string", offset: start)
                 }
@@ -156,6 +210,7 @@ struct JSONReader: ~Copyable {
             }
             if byte == UInt8(ascii: "\\") { break }
             if byte < 0x20 { throw syntax("unescaped control character in a string") }
+            if byte >= 0x80 { isASCII = false }
             offset += 1
         }
         var decoded = Array(bytes[start..<offset])

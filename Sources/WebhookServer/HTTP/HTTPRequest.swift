@@ -16,19 +16,26 @@ public struct HTTPHeaders: Sendable, Equatable, Sequence {
     }
 
     public mutating func add(name: String, value: String) {
-        fields.append((name.lowercased(), value))
+        fields.append((Self.lowercased(name), value))
     }
 
     /// The first value of `name`, or nil.
     public subscript(name: String) -> String? {
-        let wanted = name.lowercased()
+        let wanted = Self.lowercased(name)
         return fields.first(where: { $0.name == wanted })?.value
     }
 
     /// Every value of `name`, in order.
     public func values(_ name: String) -> [String] {
-        let wanted = name.lowercased()
+        let wanted = Self.lowercased(name)
         return fields.filter { $0.name == wanted }.map(\.value)
+    }
+
+    /// Names are nearly always lowercase already (HTTP/2 requires it, clients mostly send it): check the bytes
+    /// before paying for `lowercased()`, which allocates, on every header of every request.
+    @inline(__always)
+    static func lowercased(_ name: String) -> String {
+        name.utf8.contains(where: { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") }) ? name.lowercased() : name
     }
 
     public var count: Int { fields.count }

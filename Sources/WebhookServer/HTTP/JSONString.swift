@@ -1,6 +1,10 @@
 /// Minimal JSON string quoting (RFC 8259 §7) for the few bodies the server writes by hand.
 public enum JSONString {
     public static func quote(_ string: String) -> String {
+        // Most strings (uids, names, messages) need no escape: one byte scan, then a plain concatenation.
+        if !string.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+            return "\"" + string + "\""
+        }
         var out = "\""
         out.reserveCapacity(string.utf8.count + 2)
         for scalar in string.unicodeScalars {

@@ -67,12 +67,6 @@ final class Connection {
         }
     }
 
-    /// The events the loop should wait for now.
-    var wantedInterest: UInt32 {
-        if outboundOffset < outbound.count { return EPOLLOUT.rawValue }
-        return EPOLLIN.rawValue
-    }
-
     var nextDeadline: ContinuousClock.Instant? {
         switch phase {
         case .handshaking:

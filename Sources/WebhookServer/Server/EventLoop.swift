@@ -151,6 +151,7 @@ final class EventLoop {
             _ = epoll_ctl(epoll, EPOLL_CTL_DEL, connection.fd, nil)
             Syscall.close(connection.fd)
             connections[connection.fd] = nil
+            registered[connection.fd] = nil
             shared.openConnections.wrappingSubtract(1, ordering: .relaxed)
             shared.observer.connectionClosed()
             return
