@@ -39,7 +39,9 @@ struct ServerMetricsTests {
         #expect(lines.contains(#"reloader_http_requests_total{path="other",code="404",method="OTHER"} 50"#))
         #expect(lines.contains(#"reloader_http_requests_total{path="other",code="other",method="GET"} 1"#))
         #expect(lines.contains(#"reloader_http_request_duration_seconds_count{path="other"} 51"#))
-        #expect(lines.filter { $0.hasPrefix("reloader_http_requests_total{") }.count == 2)
+        // Two series from these requests, plus the pre-registered POST /validate 200 (at 0).
+        #expect(lines.filter { $0.hasPrefix("reloader_http_requests_total{") }.count == 3)
+        #expect(lines.contains(#"reloader_http_requests_total{path="/validate",code="200",method="POST"} 0"#))
         #expect(!metrics.render().contains("/scan/"))
     }
 
