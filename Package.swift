@@ -11,6 +11,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "reloader", targets: ["reloader"]),
+        .executable(name: "kube-sim", targets: ["kube-sim"]),
         .library(name: "WebhookServer", targets: ["WebhookServer"]),
         .library(name: "Reloader", targets: ["Reloader"]),
     ],
@@ -18,6 +19,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "5.0.1"),
     ],
     targets: [
         .systemLibrary(
@@ -43,6 +45,22 @@ let package = Package(
                 "WebhookServer", "CCurl",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: strict),
+        .target(
+            name: "KubeSim",
+            dependencies: [
+                "WebhookServer", "Reloader",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict),
+        .executableTarget(
+            name: "kube-sim",
+            dependencies: [
+                "KubeSim", "WebhookServer", "Reloader",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict),
         .executableTarget(
@@ -68,6 +86,13 @@ let package = Package(
                 "Reloader", "WebhookServer", "TestSupport", .product(name: "Logging", package: "swift-log"),
             ],
             resources: [.copy("Fixtures")],
+            swiftSettings: strict),
+        .testTarget(
+            name: "KubeSimTests",
+            dependencies: [
+                "KubeSim", "Reloader", "WebhookServer", "TestSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strict),
         .testTarget(
             name: "IntegrationTests",

@@ -314,6 +314,14 @@ struct JSONReader: ~Copyable {
         throw syntax("unterminated string")
     }
 
+    /// Reads a number and returns its text as written.
+    mutating func readNumberText() throws(Failure) -> String {
+        skipWhitespace()
+        let start = offset
+        try skipNumber()
+        return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<offset]), as: UTF8.self)
+    }
+
     /// RFC 8259 §6: `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`.
     private mutating func skipNumber() throws(Failure) {
         if peekByte() == UInt8(ascii: "-") { offset += 1 }

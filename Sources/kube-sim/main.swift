@@ -1,0 +1,2 @@
+// The kube-sim executable arrives with the simulator (issue 4); until then it only says so.
+print("kube-sim: not built yet")
