@@ -57,62 +57,40 @@ struct JSONReader: ~Copyable {
 
     /// Iterates an object's members: `member` gets each key and must consume exactly its value.
     mutating func readObject(_ member: (inout JSONReader, String) throws(Failure) -> Void) throws(Failure) {
-        try open(UInt8(ascii: "{"))
-        skipWhitespace()
-        if peekByte() == UInt8(ascii: "}") {
-            offset += 1
-            depth -= 1
-            return
-        }
-        while true {
-            skipWhitespace()
-            guard peekByte() == UInt8(ascii: "\"") else { throw syntax("expected a string key") }
-            let key = try readString()
-            skipWhitespace()
-            guard peekByte() == UInt8(ascii: ":") else { throw syntax("expected ':' after an object key") }
-            offset += 1
+        var more = try enterObject()
+        while more {
+            let key = try readKey()
             try member(&self, key)
-            skipWhitespace()
-            switch peekByte() {
-            case UInt8(ascii: ","): offset += 1
-            case UInt8(ascii: "}"):
-                offset += 1
-                depth -= 1
-                return
-            default: throw syntax("expected ',' or '}' in an object")
-            }
+            more = try leaveMember(closing: UInt8(ascii: "}"))
         }
     }
 
     /// Iterates an array's elements: `element` must consume exactly one value each time.
     mutating func readArray(_ element: (inout JSONReader) throws(Failure) -> Void) throws(Failure) {
-        try open(UInt8(ascii: "["))
-        skipWhitespace()
-        if peekByte() == UInt8(ascii: "]") {
-            offset += 1
-            depth -= 1
-            return
-        }
-        while true {
+        var more = try enterArray()
+        while more {
             try element(&self)
-            skipWhitespace()
-            switch peekByte() {
-            case UInt8(ascii: ","): offset += 1
-            case UInt8(ascii: "]"):
-                offset += 1
-                depth -= 1
-                return
-            default: throw syntax("expected ',' or ']' in an array")
-            }
+            more = try leaveMember(closing: UInt8(ascii: "]"))
         }
     }
 
-    /// Skips one value of any kind, validating it. Written without closures: most of a review (managedFields,
+    /// Skips one value of any kind, validating it. Loops rather than closures: most of a review (managedFields,
     /// spec, status) goes through here, and a closure per member costs a runtime metadata look-up.
     mutating func skipValue() throws(Failure) {
         switch try peekKind() {
-        case .object: try skipObject()
-        case .array: try skipArray()
+        case .object:
+            var more = try enterObject()
+            while more {
+                try skipKey()
+                try skipValue()
+                more = try leaveMember(closing: UInt8(ascii: "}"))
+            }
+        case .array:
+            var more = try enterArray()
+            while more {
+                try skipValue()
+                more = try leaveMember(closing: UInt8(ascii: "]"))
+            }
         case .string: try skipString()
         case .number: try skipNumber()
         case .bool: _ = try readBool()
@@ -120,54 +98,63 @@ struct JSONReader: ~Copyable {
         }
     }
 
-    private mutating func skipObject() throws(Failure) {
+    // MARK: - Members, one at a time
+
+    /// Consumes `{`; returns whether a member follows (false: the object was empty and is closed).
+    private mutating func enterObject() throws(Failure) -> Bool {
         try open(UInt8(ascii: "{"))
-        skipWhitespace()
-        if peekByte() == UInt8(ascii: "}") {
-            offset += 1
-            depth -= 1
-            return
-        }
-        while true {
-            skipWhitespace()
-            guard peekByte() == UInt8(ascii: "\"") else { throw syntax("expected a string key") }
-            try skipString()
-            skipWhitespace()
-            guard peekByte() == UInt8(ascii: ":") else { throw syntax("expected ':' after an object key") }
-            offset += 1
-            try skipValue()
-            skipWhitespace()
-            switch peekByte() {
-            case UInt8(ascii: ","): offset += 1
-            case UInt8(ascii: "}"):
-                offset += 1
-                depth -= 1
-                return
-            default: throw syntax("expected ',' or '}' in an object")
-            }
-        }
+        return try !closeIfEmpty(UInt8(ascii: "}"))
     }
 
-    private mutating func skipArray() throws(Failure) {
+    /// Consumes `[`; returns whether an element follows.
+    private mutating func enterArray() throws(Failure) -> Bool {
         try open(UInt8(ascii: "["))
+        return try !closeIfEmpty(UInt8(ascii: "]"))
+    }
+
+    private mutating func closeIfEmpty(_ closer: UInt8) throws(Failure) -> Bool {
         skipWhitespace()
-        if peekByte() == UInt8(ascii: "]") {
+        guard peekByte() == closer else { return false }
+        offset += 1
+        depth -= 1
+        return true
+    }
+
+    /// Reads a member's key and its colon.
+    private mutating func readKey() throws(Failure) -> String {
+        skipWhitespace()
+        guard peekByte() == UInt8(ascii: "\"") else { throw syntax("expected a string key") }
+        let key = try readString()
+        try colon()
+        return key
+    }
+
+    private mutating func skipKey() throws(Failure) {
+        skipWhitespace()
+        guard peekByte() == UInt8(ascii: "\"") else { throw syntax("expected a string key") }
+        try skipString()
+        try colon()
+    }
+
+    private mutating func colon() throws(Failure) {
+        skipWhitespace()
+        guard peekByte() == UInt8(ascii: ":") else { throw syntax("expected ':' after an object key") }
+        offset += 1
+    }
+
+    /// After a member or element: `,` means another follows (true), the closer ends the container (false).
+    private mutating func leaveMember(closing closer: UInt8) throws(Failure) -> Bool {
+        skipWhitespace()
+        if peekByte() == UInt8(ascii: ",") {
             offset += 1
-            depth -= 1
-            return
+            return true
         }
-        while true {
-            try skipValue()
-            skipWhitespace()
-            switch peekByte() {
-            case UInt8(ascii: ","): offset += 1
-            case UInt8(ascii: "]"):
-                offset += 1
-                depth -= 1
-                return
-            default: throw syntax("expected ',' or ']' in an array")
-            }
+        guard peekByte() == closer else {
+            throw syntax(closer == UInt8(ascii: "}") ? "expected ',' or '}' in an object" : "expected ',' or ']' in an array")
         }
+        offset += 1
+        depth -= 1
+        return false
     }
 
     /// After the top-level value: only whitespace may follow.
