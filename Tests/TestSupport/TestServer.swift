@@ -59,7 +59,7 @@ public func openDescriptorCount() -> Int {
 public func acceptedSocketCount(port: Int) -> Int {
     var inodes = Set<String>()
     for table in ["/proc/self/net/tcp", "/proc/self/net/tcp6"] {
-        guard let text = try? String(contentsOfFile: table, encoding: .utf8) else { continue }
+        guard let text = readProcFile(table) else { continue }
         for line in text.split(separator: "\n").dropFirst() {
             let fields = line.split(separator: " ", omittingEmptySubsequences: true)
             guard fields.count > 9, let colon = fields[1].lastIndex(of: ":"),
@@ -75,4 +75,17 @@ public func acceptedSocketCount(port: Int) -> Int {
         else { return false }
         return inodes.contains(String(link.dropFirst(8).dropLast()))
     }.count
+}
+
+/// Reads a /proc file to its end. procfs reports a size of 0, and a reader that trusts the size (or reads one
+/// page) sees only the first lines of a long socket table.
+public func readProcFile(_ path: String) -> String? {
+    guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
+    defer { try? handle.close() }
+    var data = Data()
+    while true {
+        guard let chunk = try? handle.read(upToCount: 65536), !chunk.isEmpty else { break }
+        data.append(chunk)
+    }
+    return String(decoding: data, as: UTF8.self)
 }
