@@ -42,10 +42,18 @@ public struct KubeSimHandler: HTTPHandler {
             if request.path.hasPrefix("/sim/") { return try simulatorEndpoint(request) }
             switch request.path {
             case "/healthz", "/readyz", "/livez": return .text(200, "ok")
-            case "/openapi/v2", "/openapi/v3":
-                // No OpenAPI documents: kubectl then validates nothing client-side (see the README).
+            case "/openapi/v2":
+                // No v2 schemas: see `OpenAPI` for why kubectl does not need them.
                 throw APIError.notFoundPath(request.path)
+            case "/openapi/v3":
+                return ResourceEndpoint.json(200, OpenAPI.root(store.registry))
             default: break
+            }
+            if request.path.hasPrefix("/openapi/v3/") {
+                guard let document = OpenAPI.groupVersionDocument(store.registry, path: request.path) else {
+                    throw APIError.notFoundPath(request.path)
+                }
+                return ResourceEndpoint.json(200, document)
             }
             if let document = Discovery.document(
                 for: request.path, registry: store.registry, serverAddress: serverAddress)

@@ -130,6 +130,7 @@ struct ResourceEndpoint: Sendable {
 
     static func parseBody(_ request: HTTPRequest) throws(APIError) -> JSONValue {
         let contentType = (request.headers["content-type"] ?? "application/json").lowercased()
+        if contentType.hasPrefix("application/vnd.kubernetes.protobuf") { return try ProtobufBody.decode(request.body) }
         guard contentType.hasPrefix("application/json") || contentType.hasPrefix("*/*") else {
             throw .unsupportedMediaType("the body of the request was in an unknown format - accepted media types "
                 + "include: application/json (kube-sim does not read \(contentType))")

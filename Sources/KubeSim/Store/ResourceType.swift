@@ -26,6 +26,17 @@ public struct ResourceType: Sendable, Hashable {
         self.verbs = verbs
     }
 
+    /// Identity is group, version and resource; the rest describes it.
+    public static func == (lhs: ResourceType, rhs: ResourceType) -> Bool {
+        lhs.group == rhs.group && lhs.version == rhs.version && lhs.resource == rhs.resource
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(group)
+        hasher.combine(version)
+        hasher.combine(resource)
+    }
+
     /// The verbs every kube-sim resource supports (watch is not served; see the README).
     public static let allVerbs = ["create", "delete", "deletecollection", "get", "list", "patch", "update"]
 
