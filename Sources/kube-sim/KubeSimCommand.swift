@@ -65,6 +65,7 @@ struct KubeSimCommand: ParsableCommand {
         FileHandle.standardOutput.write(
             Data("kube-sim serving on \(server.url)\n  kubectl --kubeconfig \(server.kubeconfigPath) get namespaces\n".utf8))
         server.wait()
+        server.cleanUp()
         withExtendedLifetime(sources) {}
         logger.info("stopped")
     }

@@ -109,6 +109,12 @@ public final class KubeSimServer: Sendable {
     public func stop() {
         server.shutdown(gracePeriod: .seconds(1))
         server.wait()
+        cleanUp()
+    }
+
+    /// After the server stopped (`wait()` returned): stops the certificate watch and removes the temporary
+    /// certificate directory, if kube-sim made one.
+    public func cleanUp() {
         reloader.stop()
         if let temporaryDirectory { try? FileManager.default.removeItem(atPath: temporaryDirectory) }
     }
