@@ -96,6 +96,18 @@ public struct HTTPResponse: Sendable, Equatable {
         return HTTPResponse(status: status, headers: headers, body: Array("{\"error\":\(JSONString.quote(reason))}\n".utf8))
     }
 
+    /// A response that asks the server to close the connection without answering (HTTP/1.1: the socket is closed
+    /// with nothing written; HTTP/2: the session fails and the connection closes). For fault injection in tests
+    /// (kube-sim's dropped connections); a real handler never wants this.
+    public static var dropConnection: HTTPResponse {
+        HTTPResponse(status: 500, headers: HTTPHeaders([(dropConnectionHeader, "1")]))
+    }
+
+    /// The marker header of `dropConnection`; never sent.
+    public static let dropConnectionHeader = "x-webhookserver-drop-connection"
+
+    public var isDropConnection: Bool { headers[Self.dropConnectionHeader] != nil }
+
     public static func text(_ status: Int, _ body: String, contentType: String = "text/plain; charset=utf-8") -> HTTPResponse {
         var headers = HTTPHeaders()
         headers.add(name: "content-type", value: contentType)

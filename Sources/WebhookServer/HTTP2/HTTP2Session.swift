@@ -218,6 +218,8 @@ final class HTTP2Session {
         } else if let request = state.request(body: streams[id]?.takeBody() ?? []) {
             bufferedBodyBytes -= request.body.count
             response = handler.handle(request)
+            // Fault injection: fail the session, so the connection closes with no answer on any stream.
+            if response.isDropConnection { return NGHTTP2_ERR_CALLBACK_FAILURE.rawValue }
         } else {
             response = .error(400, "request lacks :method or :path")
         }

@@ -268,6 +268,10 @@ final class Connection {
             case .dispatch(let request, let closeAfter):
                 let started = ContinuousClock.now
                 let response = shared.handler.handle(request)
+                if response.isDropConnection {
+                    close()
+                    return
+                }
                 shared.observer.requestCompleted(
                     method: request.method, path: request.path, status: response.status, version: request.version,
                     duration: ContinuousClock.now - started)
