@@ -14,14 +14,14 @@ struct KubectlTests {
         try harness.kubectl(["create", "namespace", "demo"])
         #expect(try harness.json(["get", "namespace", "demo", "-o", "json"])[path: ["status", "phase"]] == "Active")
 
-        // Until the strategic merge patch lands, apply's patch of the (existing) Namespace answers 415;
-        // every other object of the file is new, so apply creates it.
+        // The Namespace exists already, so apply patches it (strategic merge); everything else is created.
         let demo = KubectlHarness.sharedDirectory + "/fixtures/manifests/demo.yaml"
-        let apply = try harness.kubectl(["apply", "-f", demo], check: false)
-        if apply.status != 0 {
-            #expect(apply.stderr.contains("strategic-merge-patch"), "\(apply.stderr)")
-        }
+        let apply = try harness.kubectl(["apply", "-f", demo])
         #expect(apply.stdout.contains("deployment.apps/web created"), "\(apply.stdout) \(apply.stderr)")
+        #expect(apply.stdout.contains("namespace/demo configured") || apply.stdout.contains("namespace/demo unchanged"))
+        // A second apply of the same file changes nothing and rolls nothing out.
+        let again = try harness.kubectl(["apply", "-f", demo])
+        #expect(again.stdout.contains("deployment.apps/web unchanged"), "\(again.stdout)")
         let deployments = try harness.json(["get", "deployments", "-n", "demo", "-o", "json"])
         #expect(deployments["kind"] == "List")
         let names = deployments["items"]?.arrayValue?.compactMap { $0[path: ["metadata", "name"]]?.stringValue }
@@ -51,12 +51,31 @@ struct KubectlTests {
                 == "reloader.stakater.com/last-reloaded-from")
         #expect(try harness.rollouts("?name=untouched").isEmpty)
 
-        let jsonPatch = try harness.kubectl(
+        try harness.kubectl(
             ["patch", "deployment", "web", "-n", "demo", "--type", "json", "-p",
-             #"[{"op":"add","path":"/metadata/labels/patched","value":"json"}]"#], check: false)
-        if jsonPatch.status != 0 {  // the interim patch applier; JSON patch arrives with the Patch/ algorithms
-            #expect(jsonPatch.stderr.contains("not supported yet"), "\(jsonPatch.stderr)")
+             #"[{"op":"add","path":"/metadata/labels/patched","value":"json"}]"#])
+        #expect(try harness.json(["get", "deployment", "web", "-n", "demo", "-o", "json"])[
+            path: ["metadata", "labels", "patched"]] == "json")
+        let failedTest = try harness.kubectl(
+            ["patch", "deployment", "web", "-n", "demo", "--type", "json", "-p",
+             #"[{"op":"test","path":"/metadata/name","value":"other"}]"#], check: false)
+        #expect(failedTest.status != 0 && failedTest.stderr.contains("is invalid"), "\(failedTest.stderr)")
+
+        // Strategic merge (kubectl's default type): one container's env var added by name, the rest kept.
+        try harness.kubectl([
+            "patch", "deployment", "web", "-n", "demo", "-p",
+            #"{"spec":{"template":{"spec":{"containers":[{"name":"nginx","env":[{"name":"STAKATER_APP_CONFIG_CONFIGMAP","value":"abc"}]}]}}}}"#,
+        ])
+        let merged = try harness.json(["get", "deployment", "web", "-n", "demo", "-o", "json"])
+        let containers: [JSONValue] = merged[path: ["spec", "template", "spec", "containers"]]?.arrayValue ?? []
+        let container: JSONValue? = containers.first { $0["name"] == "nginx" }
+        #expect(container?["image"] != nil, "the strategic merge kept the container's other fields")
+        let env: [JSONValue] = container?["env"]?.arrayValue ?? []
+        let added = env.contains { (variable: JSONValue) -> Bool in
+            variable["name"] == "STAKATER_APP_CONFIG_CONFIGMAP" && variable["value"] == "abc"
         }
+        #expect(added)
+        #expect(try harness.rollouts("?namespace=demo&kind=Deployment&name=web").count == 2)
 
         // An edit-style replace with a stale resourceVersion.
         var stale = try harness.json(["get", "cm", "app-config", "-n", "demo", "-o", "json"])

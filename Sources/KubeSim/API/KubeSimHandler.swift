@@ -14,7 +14,7 @@ public struct KubeSimHandler: HTTPHandler {
     let serverAddress: String
 
     public init(
-        store: ObjectStore, patchApplier: any PatchApplier = InterimPatchApplier(), faults: FaultInjector = .init(),
+        store: ObjectStore, patchApplier: any PatchApplier = KubePatchApplier(), faults: FaultInjector = .init(),
         requests: RequestLog = .init(), serverAddress: String = "127.0.0.1:6443"
     ) {
         self.store = store

@@ -21,7 +21,7 @@ public final class KubeSimServer: Sendable {
             address: ListenAddress = ListenAddress(host: "127.0.0.1", port: 0), certificateDirectory: String? = nil,
             kubeconfigPath: String? = nil, continueRetention: TimeInterval = 300, eventLoopCount: Int = 2,
             admission: any AdmissionController = AllowAllAdmission(),
-            patchApplier: any PatchApplier = InterimPatchApplier()
+            patchApplier: any PatchApplier = KubePatchApplier()
         ) {
             self.address = address
             self.certificateDirectory = certificateDirectory
