@@ -1,5 +1,4 @@
 internal import CCurl
-import Glibc
 import WebhookServer
 
 /// Owns one libcurl easy handle (`CURL*`) and the error buffer curl writes into. The handle keeps its connection
