@@ -1,0 +1,124 @@
+/// The API verbs over typed paths. Bodies and results are `JSONValue`s; `dryRun: true` adds `dryRun=All`, which
+/// makes the server validate and admit a write without persisting it.
+extension KubeClient {
+    public enum PatchType: String, Sendable, CaseIterable {
+        case strategicMerge = "application/strategic-merge-patch+json"
+        case merge = "application/merge-patch+json"
+        case json = "application/json-patch+json"
+    }
+
+    public enum PropagationPolicy: String, Sendable {
+        case orphan = "Orphan"
+        case background = "Background"
+        case foreground = "Foreground"
+    }
+
+    public struct ListOptions: Sendable, Equatable {
+        public var labelSelector: String?
+        public var fieldSelector: String?
+        public var limit: Int?
+        public var continueToken: String?
+
+        public init(labelSelector: String? = nil, fieldSelector: String? = nil, limit: Int? = nil, continueToken: String? = nil) {
+            self.labelSelector = labelSelector
+            self.fieldSelector = fieldSelector
+            self.limit = limit
+            self.continueToken = continueToken
+        }
+
+        var query: [(name: String, value: String)] {
+            var items: [(name: String, value: String)] = []
+            if let labelSelector, !labelSelector.isEmpty { items.append(("labelSelector", labelSelector)) }
+            if let fieldSelector, !fieldSelector.isEmpty { items.append(("fieldSelector", fieldSelector)) }
+            if let limit, limit > 0 { items.append(("limit", String(limit))) }
+            if let continueToken, !continueToken.isEmpty { items.append(("continue", continueToken)) }
+            return items
+        }
+    }
+
+    /// One page of a list: its items, the list's resourceVersion and the token for the next page (nil at the end).
+    public struct ListPage: Sendable, Equatable {
+        public var items: [JSONValue]
+        public var resourceVersion: String
+        public var continueToken: String?
+    }
+
+    public func get(_ path: ResourcePath) throws(KubeClientError) -> JSONValue {
+        try executeJSON(verb: "get", method: "GET", path: path)
+    }
+
+    public func list(_ path: ResourcePath, options: ListOptions = ListOptions()) throws(KubeClientError) -> ListPage {
+        let list = try executeJSON(verb: "list", method: "GET", path: path, query: options.query)
+        guard let items = list["items"].map({ $0 == .null ? [] : $0.arrayValue }) ?? [] else {
+            throw .invalidResponse(request: "list \(path.urlPath)", reason: "items is not an array")
+        }
+        let token = list[path: ["metadata", "continue"]]?.stringValue
+        return ListPage(
+            items: items, resourceVersion: list[path: ["metadata", "resourceVersion"]]?.stringValue ?? "",
+            continueToken: token?.isEmpty == false ? token : nil)
+    }
+
+    /// Lists every page (`limit=pageSize`, following `continue`). When a continue token has expired (410, after
+    /// etcd compaction: "API Concepts", "Retrieving large results sets in chunks"), the list restarts from the
+    /// first page once; a second expiry is an error. Returns all items and the resourceVersion of the last page.
+    public func listAll(
+        _ path: ResourcePath, labelSelector: String? = nil, fieldSelector: String? = nil, pageSize: Int = 500
+    ) throws(KubeClientError) -> (items: [JSONValue], resourceVersion: String) {
+        var restarted = false
+        while true {
+            var items: [JSONValue] = []
+            var options = ListOptions(labelSelector: labelSelector, fieldSelector: fieldSelector, limit: pageSize)
+            do throws(KubeClientError) {
+                while true {
+                    let page = try list(path, options: options)
+                    items += page.items
+                    guard let token = page.continueToken else { return (items, page.resourceVersion) }
+                    options.continueToken = token
+                }
+            } catch {
+                guard !restarted, options.continueToken != nil, error.apiError?.isExpired == true else { throw error }
+                restarted = true
+                logger.notice(
+                    "kube list continue token expired, restarting the list",
+                    metadata: ["kube.path": "\(path.urlPath)", "kube.items_discarded": "\(items.count)"])
+            }
+        }
+    }
+
+    public func create(_ path: ResourcePath, _ object: JSONValue, dryRun: Bool = false) throws(KubeClientError)
+        -> JSONValue
+    {
+        try executeJSON(
+            verb: "create", method: "POST", path: path, query: Self.dryRunQuery(dryRun), body: object,
+            contentType: "application/json")
+    }
+
+    /// PUT: the object must carry the resourceVersion it was read at; a stale one is `KubeClientError.conflict`.
+    public func update(_ path: ResourcePath, _ object: JSONValue, dryRun: Bool = false) throws(KubeClientError)
+        -> JSONValue
+    {
+        try executeJSON(
+            verb: "update", method: "PUT", path: path, query: Self.dryRunQuery(dryRun), body: object,
+            contentType: "application/json")
+    }
+
+    public func patch(_ path: ResourcePath, _ patch: JSONValue, type: PatchType, dryRun: Bool = false)
+        throws(KubeClientError) -> JSONValue
+    {
+        try executeJSON(
+            verb: "patch", method: "PATCH", path: path, query: Self.dryRunQuery(dryRun), body: patch,
+            contentType: type.rawValue)
+    }
+
+    /// DELETE with the options as query parameters (the API server accepts DeleteOptions fields either way).
+    /// Returns the server's answer: the deleted object, or a Status.
+    public func delete(_ path: ResourcePath, propagationPolicy: PropagationPolicy? = nil, dryRun: Bool = false)
+        throws(KubeClientError) -> JSONValue
+    {
+        var query = Self.dryRunQuery(dryRun)
+        if let propagationPolicy { query.append(("propagationPolicy", propagationPolicy.rawValue)) }
+        return try executeJSON(verb: "delete", method: "DELETE", path: path, query: query)
+    }
+
+    static func dryRunQuery(_ dryRun: Bool) -> [(name: String, value: String)] { dryRun ? [("dryRun", "All")] : [] }
+}
