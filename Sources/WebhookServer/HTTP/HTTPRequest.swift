@@ -100,13 +100,13 @@ public struct HTTPResponse: Sendable, Equatable {
     /// with nothing written; HTTP/2: the session fails and the connection closes). For fault injection in tests
     /// (kube-sim's dropped connections); a real handler never wants this.
     public static var dropConnection: HTTPResponse {
-        HTTPResponse(status: 500, headers: HTTPHeaders([(dropConnectionHeader, "1")]))
+        var response = HTTPResponse(status: 500)
+        response.isDropConnection = true
+        return response
     }
 
-    /// The marker header of `dropConnection`; never sent.
-    public static let dropConnectionHeader = "x-webhookserver-drop-connection"
-
-    public var isDropConnection: Bool { headers[Self.dropConnectionHeader] != nil }
+    /// Set only by `dropConnection`; a stored flag so the check costs nothing on ordinary answers.
+    public private(set) var isDropConnection = false
 
     public static func text(_ status: Int, _ body: String, contentType: String = "text/plain; charset=utf-8") -> HTTPResponse {
         var headers = HTTPHeaders()
