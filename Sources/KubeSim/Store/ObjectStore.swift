@@ -39,6 +39,12 @@ public final class ObjectStore: Sendable {
         return object
     }
 
+    /// Every stored object of `resource`, for readers inside kube-sim such as the webhook dispatcher. Takes the lock
+    /// only for the copy; the store never calls admission with the lock held, so admission may call this.
+    public func objects(of resource: ResourceType) -> [JSONValue] {
+        state.withLock { $0.objects(of: resource) }
+    }
+
     public func list(
         _ resource: ResourceType, namespace: String?, options: StoreState.ListOptions = .init()
     ) throws(APIError) -> JSONValue {
