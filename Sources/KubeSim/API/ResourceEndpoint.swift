@@ -165,7 +165,7 @@ struct ResourceEndpoint: Sendable {
     }
 
     static func error(_ error: APIError) -> HTTPResponse {
-        var response = json(error.code, error.status)
+        var response = json(error.code, error.status, warnings: error.warnings)
         if let seconds = error.retryAfterSeconds { response.headers.add(name: "retry-after", value: String(seconds)) }
         return response
     }

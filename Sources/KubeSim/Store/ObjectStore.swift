@@ -121,7 +121,7 @@ public final class ObjectStore: Sendable {
         switch admission.admit(attributes) {
         case .allowed(let warnings):
             return warnings
-        case .denied(let code, let message, _):
+        case .denied(let code, let message, let warnings):
             let reason =
                 switch code {
                 case 400: "BadRequest"
@@ -132,7 +132,7 @@ public final class ObjectStore: Sendable {
                 }
             throw APIError(
                 code: code, reason: reason, message: message, name: write.name, group: write.resource.group,
-                kind: write.resource.resource)
+                kind: write.resource.resource, warnings: warnings)
         }
     }
 

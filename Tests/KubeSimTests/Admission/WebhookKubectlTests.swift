@@ -118,6 +118,29 @@ struct WebhookKubectlTests {
         #expect(try harness.configMapData("app-config", in: "default") == ["k": "v1"])
     }
 
+    @Test("warnings of the webhooks that allowed reach kubectl even when a later webhook denies")
+    func warningsWithDenial() throws {
+        let warner = try TestServer(handler: FixedAnswerHandler(allowed: true, warnings: ["first says careful"]))
+        defer { warner.stop() }
+        let denier = try TestServer(handler: FixedAnswerHandler(allowed: false, message: "no"))
+        defer { denier.stop() }
+        let harness = try KubectlHarness()
+        defer { harness.stop() }
+        // Configurations are called in name order: a-... before b-...
+        try harness.applyWebhook(
+            name: "a-warn", webhook: "warn.kube-sim.test", client: .url("\(warner.url)/validate"),
+            caPath: warner.certificates.caPath)
+        try harness.applyWebhook(
+            name: "b-deny", webhook: "deny.kube-sim.test", client: .url("\(denier.url)/validate"),
+            caPath: denier.certificates.caPath)
+        let result = try harness.kubectl(
+            ["create", "configmap", "app-config", "-n", "default", "--from-literal=k=v1"], check: false)
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("Warning: first says careful"), "\(result.stderr)")
+        #expect(result.stderr.contains("admission webhook \"deny.kube-sim.test\" denied the request: no"))
+        #expect(try harness.configMapData("app-config", in: "default") == nil)
+    }
+
     @Test("a Service clientConfig is called at the address mapped for it (--service)")
     func serviceClientConfig() throws {
         let recorder = RecordingHandler(ValidateHandler(logger: Self.quietLogger))
