@@ -23,7 +23,8 @@ public struct CurlWebhookCaller: WebhookCaller {
             body: body, timeout: timeout, tls: TLSClientSettings(caPEM: caBundle))
         switch transport.send(request) {
         case .failure(let error):
-            return .failure(WebhookCallError("failed to call webhook: Post \"\(url)\": \(error.kind.rawValue): \(error.detail)"))
+            return .failure(
+                WebhookCallError("failed to call webhook: Post \"\(url)\": \(error.kind.rawValue): \(error.detail)"))
         case .success(let response) where response.status == 200:
             return .success(response.body)
         case .success(let response):

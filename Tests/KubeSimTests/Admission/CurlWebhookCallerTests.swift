@@ -31,13 +31,16 @@ struct CurlWebhookCallerTests {
         #expect(request.body == Array("review".utf8))
         #expect(request.timeout == .seconds(7))
         #expect(request.tls == TLSClientSettings(caPEM: Array("PEM".utf8)))
-        #expect(request.headers.map { "\($0.name): \($0.value)" } == ["content-type: application/json", "accept: application/json"])
+        #expect(
+            request.headers.map { "\($0.name): \($0.value)" }
+                == ["content-type: application/json", "accept: application/json"])
     }
 
     @Test("no caBundle trusts the system roots")
     func systemRoots() throws {
         let transport = FixedTransport(.success(TransportResponse(status: 200)))
-        _ = CurlWebhookCaller(transport: transport).call(url: "https://x/", caBundle: nil, body: [], timeout: .seconds(1))
+        _ = CurlWebhookCaller(transport: transport)
+            .call(url: "https://x/", caBundle: nil, body: [], timeout: .seconds(1))
         #expect(transport.requests.withLock { $0.first?.tls } == TLSClientSettings())
     }
 
@@ -50,19 +53,22 @@ struct CurlWebhookCallerTests {
             Issue.record("expected a failure")
             return
         }
-        #expect(error.message.hasPrefix("failed to call webhook: Post \"https://h/v\": the webhook answered 503: oops x"))
+        #expect(
+            error.message.hasPrefix("failed to call webhook: Post \"https://h/v\": the webhook answered 503: oops x"))
         #expect(error.message.hasSuffix("… (1005 bytes)"))
         #expect(error.message.count < 400)
     }
 
     @Test("a transport error carries curl's text")
     func transportError() {
-        let failure = TransportError(kind: .connectionRefused, url: "https://h/v", detail: "Failed to connect (curl error 7)")
+        let failure = TransportError(
+            kind: .connectionRefused, url: "https://h/v", detail: "Failed to connect (curl error 7)")
         let caller = CurlWebhookCaller(transport: FixedTransport(.failure(failure)))
         #expect(
             caller.call(url: "https://h/v", caBundle: nil, body: [], timeout: .seconds(1))
                 == .failure(
                     WebhookCallError(
-                        "failed to call webhook: Post \"https://h/v\": connection refused: Failed to connect (curl error 7)")))
+                        "failed to call webhook: Post \"https://h/v\": connection refused: "
+                            + "Failed to connect (curl error 7)")))
     }
 }

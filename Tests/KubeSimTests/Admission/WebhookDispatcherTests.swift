@@ -121,8 +121,8 @@ struct WebhookDispatcherTests {
         let decision = dispatcher([configuration], caller).admit(attributes)
         #expect((caller.count == 1) == called)
         if !called {
-            #expect(decision == .denied(
-                code: 400, message: "admission webhook \"reloader.example.com\" does not support dry run", warnings: []))
+            let message = "admission webhook \"reloader.example.com\" does not support dry run"
+            #expect(decision == .denied(code: 400, message: message, warnings: []))
         }
         attributes.dryRun = false
         #expect(dispatcher([configuration], caller).admit(attributes) == .allowed(warnings: []))

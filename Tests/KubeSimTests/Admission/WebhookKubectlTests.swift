@@ -15,7 +15,7 @@ struct WebhookKubectlTests {
         return logger
     }
 
-    @Test("reloader's /validate gets a correct AdmissionReview v1 for kubectl's ConfigMap create, patch, dry run and delete")
+    @Test("reloader's /validate gets correct AdmissionReviews for kubectl's ConfigMap create, patch, dry run, delete")
     func reviewsFromKubectl() throws {
         let recorder = RecordingHandler(ValidateHandler(logger: Self.quietLogger))
         let webhook = try TestServer(handler: recorder)
@@ -31,7 +31,9 @@ struct WebhookKubectlTests {
         #expect(created.operation == .create)
         #expect(created.object?.data == ["k": "v1"] && created.oldObject == nil)
 
-        try harness.kubectl(["patch", "configmap", "app-config", "-n", "shop", "--type", "merge", "-p", #"{"data":{"k":"v2"}}"#])
+        try harness.kubectl([
+            "patch", "configmap", "app-config", "-n", "shop", "--type", "merge", "-p", #"{"data":{"k":"v2"}}"#,
+        ])
         #expect(recorder.count == 2)
         let body = try #require(recorder.reviews.last)
         let update = try AdmissionReview.decode(body).request
@@ -78,7 +80,9 @@ struct WebhookKubectlTests {
         try harness.kubectl(["create", "configmap", "app-config", "-n", "default", "--from-literal=k=v1"])
 
         try harness.applyWebhook(client: .url(url), caPath: caPath, failurePolicy: "Fail")
-        let patch = ["patch", "configmap", "app-config", "-n", "default", "--type", "merge", "-p", #"{"data":{"k":"v2"}}"#]
+        let patch = [
+            "patch", "configmap", "app-config", "-n", "default", "--type", "merge", "-p", #"{"data":{"k":"v2"}}"#,
+        ]
         let refused = try harness.kubectl(patch, check: false)
         #expect(refused.status != 0)
         #expect(refused.stderr.contains("failed calling webhook \"configmaps.kube-sim.test\""), "\(refused.stderr)")
@@ -167,7 +171,9 @@ struct WebhookKubectlTests {
         try harness.applyWebhook(
             client: .url("\(webhook.url)/validate"), caPath: webhook.certificates.caPath,
             namespaceSelector: [
-                "matchExpressions": [["key": "kubernetes.io/metadata.name", "operator": "NotIn", "values": ["excluded"]]]
+                "matchExpressions": [
+                    ["key": "kubernetes.io/metadata.name", "operator": "NotIn", "values": ["excluded"]]
+                ]
             ])
         try harness.kubectl(["create", "configmap", "app-config", "-n", "excluded", "--from-literal=k=v1"])
         #expect(recorder.count == 0)
