@@ -3,6 +3,7 @@ import Dispatch
 import Foundation
 import KubeSim
 import Logging
+import Reloader
 import Synchronization
 import WebhookServer
 
@@ -26,7 +27,14 @@ struct KubeSimCommand: ParsableCommand {
     @Option(name: .customLong("continue-retention-seconds"), help: "Minimum lifetime of a list continue token before 410 Expired.")
     var continueRetentionSeconds: Int = 300
 
+    @Option(
+        name: .customLong("service"),
+        help: "namespace/name=host:port: where to call webhooks whose clientConfig names this Service (repeatable).")
+    var services: [String] = []
+
     func run() throws {
+        // Before any thread starts: curl_global_init is not thread-safe (webhook calls use libcurl).
+        CurlTransport.initializeLibrary()
         var logger = Logger(label: "reloader.kube-sim")
         logger.logLevel = .info
         let address: ListenAddress
@@ -38,12 +46,18 @@ struct KubeSimCommand: ParsableCommand {
         guard continueRetentionSeconds > 0 else {
             throw ValidationError("--continue-retention-seconds must be positive")
         }
+        let serviceAddresses: [String: String]
+        do {
+            serviceAddresses = try ServiceAddresses.parse(services)
+        } catch {
+            throw ValidationError(error.description)
+        }
         let server: KubeSimServer
         do {
             server = try KubeSimServer.start(
                 .init(
                     address: address, certificateDirectory: certDir, kubeconfigPath: kubeconfigOut,
-                    continueRetention: TimeInterval(continueRetentionSeconds)),
+                    continueRetention: TimeInterval(continueRetentionSeconds), serviceAddresses: serviceAddresses),
                 logger: logger)
         } catch {
             FileHandle.standardError.write(Data("kube-sim: \(error)\n".utf8))

@@ -9,12 +9,15 @@ final class KubectlHarness: @unchecked Sendable {  // immutable after init
     let directory: TemporaryDirectory
     let server: KubeSimServer
 
-    init() throws {
+    /// - Parameter serviceAddresses: as kube-sim's `--service` flags, for webhooks with a service clientConfig.
+    init(serviceAddresses: [String: String] = [:]) throws {
         directory = try TemporaryDirectory("kube-sim")
         var logger = Logger(label: "test.kube-sim")
-        logger.logLevel = .warning
+        logger.logLevel = .critical  // failing webhooks are logged as warnings; some tests fail them on purpose
         server = try KubeSimServer.start(
-            .init(certificateDirectory: directory.file("certs"), kubeconfigPath: directory.file("kubeconfig")),
+            .init(
+                certificateDirectory: directory.file("certs"), kubeconfigPath: directory.file("kubeconfig"),
+                serviceAddresses: serviceAddresses),
             logger: logger)
     }
 

@@ -1,6 +1,7 @@
 import Foundation
 import KubeSim
 import Reloader
+import Synchronization
 import Testing
 
 private let registry = ResourceRegistry.standard
@@ -136,4 +137,40 @@ func admissionDenial() {
         try store.create(configMaps, namespace: "default", body: configMap("c"))
     }
     #expect((try? store.get(configMaps, namespace: "default", name: "c")) == nil)
+}
+
+@Test("every Namespace carries kubernetes.io/metadata.name, set again on update, as kube-apiserver does")
+func namespaceNameLabel() throws {
+    let store = ObjectStore()
+    #expect(
+        try store.get(namespaces, namespace: nil, name: "default")[path: ["metadata", "labels"]]
+            == ["kubernetes.io/metadata.name": "default"])
+    let created = try store.create(
+        namespaces, namespace: nil, body: ["metadata": ["name": "shop", "labels": ["team": "a"]]]).object
+    #expect(created[path: ["metadata", "labels"]] == ["team": "a", "kubernetes.io/metadata.name": "shop"])
+    let updated = try store.update(namespaces, namespace: nil, name: "shop") { (_) throws(APIError) -> JSONValue in
+        ["metadata": ["name": "shop", "labels": ["kubernetes.io/metadata.name": "other"]]]
+    }.object
+    #expect(updated[path: ["metadata", "labels"]] == ["kubernetes.io/metadata.name": "shop"])
+}
+
+@Test("admission sees the namespace's labels, and may read the store while it decides")
+func admissionReadsStore() throws {
+    final class Recorder: AdmissionController, @unchecked Sendable {  // `store` is set once before any write
+        var store: ObjectStore?
+        let seen = Mutex<[(labels: [String: String]?, configMaps: Int)]>([])
+        func admit(_ attributes: AdmissionAttributes) -> AdmissionDecision {
+            let count = store?.objects(of: configMaps).count ?? -1
+            seen.withLock { $0.append((attributes.namespaceLabels, count)) }
+            return .allowed(warnings: [])
+        }
+    }
+    let recorder = Recorder()
+    let store = ObjectStore(admission: recorder)
+    recorder.store = store
+    _ = try store.create(configMaps, namespace: "default", body: configMap("c"))
+    let seen = recorder.seen.withLock { $0 }
+    #expect(seen.count == 1)
+    #expect(seen.first?.labels == ["kubernetes.io/metadata.name": "default"])
+    #expect(seen.first?.configMaps == 0)
 }

@@ -14,14 +14,21 @@ public final class KubeSimServer: Sendable {
         public var kubeconfigPath: String?
         public var continueRetention: TimeInterval
         public var eventLoopCount: Int
-        public var admission: any AdmissionController
+        /// nil (the default): validating webhook dispatch as kube-apiserver does it, over the
+        /// ValidatingWebhookConfigurations stored in this kube-sim, calling webhooks with `webhookCaller`.
+        /// Anything else replaces it, e.g. `AllowAllAdmission()` for a test that wants no webhooks at all.
+        public var admission: (any AdmissionController)?
+        public var webhookCaller: any WebhookCaller
+        /// `namespace/name` of a Service -> `host:port`: where to call a webhook whose clientConfig names that
+        /// service (the executable's `--service`).
+        public var serviceAddresses: [String: String]
         public var patchApplier: any PatchApplier
 
         public init(
             address: ListenAddress = ListenAddress(host: "127.0.0.1", port: 0), certificateDirectory: String? = nil,
             kubeconfigPath: String? = nil, continueRetention: TimeInterval = 300, eventLoopCount: Int = 2,
-            admission: any AdmissionController = AllowAllAdmission(),
-            patchApplier: any PatchApplier = KubePatchApplier()
+            admission: (any AdmissionController)? = nil, webhookCaller: any WebhookCaller = CurlWebhookCaller(),
+            serviceAddresses: [String: String] = [:], patchApplier: any PatchApplier = KubePatchApplier()
         ) {
             self.address = address
             self.certificateDirectory = certificateDirectory
@@ -29,6 +36,8 @@ public final class KubeSimServer: Sendable {
             self.continueRetention = continueRetention
             self.eventLoopCount = eventLoopCount
             self.admission = admission
+            self.webhookCaller = webhookCaller
+            self.serviceAddresses = serviceAddresses
             self.patchApplier = patchApplier
         }
     }
@@ -78,7 +87,14 @@ public final class KubeSimServer: Sendable {
         } catch {
             throw .certificates("\(error)")
         }
-        let store = ObjectStore(admission: configuration.admission, retention: configuration.continueRetention)
+        let store =
+            if let admission = configuration.admission {
+                ObjectStore(admission: admission, retention: configuration.continueRetention)
+            } else {
+                ObjectStore.withWebhookAdmission(
+                    caller: configuration.webhookCaller, serviceAddresses: configuration.serviceAddresses,
+                    retention: configuration.continueRetention, logger: logger)
+            }
         var handler = KubeSimHandler(store: store, patchApplier: configuration.patchApplier)
         let server: HTTPServer
         do {

@@ -26,13 +26,14 @@ struct ResourceEndpoint: Sendable {
         case ("POST", nil):
             let body = try Self.parseBody(request)
             let result = try store.create(
-                resource, namespace: path.namespace, body: body, dryRun: dryRun, options: Self.options("CreateOptions", dryRun))
+                resource, namespace: path.namespace, body: body, dryRun: dryRun,
+                options: Self.options("CreateOptions", dryRun, query))
             return Self.json(201, result.object, warnings: result.warnings)
         case ("PUT", let name?):
             let body = try Self.parseBody(request)
             let result = try store.update(
                 resource, namespace: path.namespace, name: name, dryRun: dryRun,
-                options: Self.options("UpdateOptions", dryRun)
+                options: Self.options("UpdateOptions", dryRun, query)
             ) { (_) throws(APIError) -> JSONValue in body }
             return Self.json(200, result.object, warnings: result.warnings)
         case ("PATCH", let name?):
@@ -44,7 +45,9 @@ struct ResourceEndpoint: Sendable {
             }
             let result = try store.update(
                 resource, namespace: path.namespace, name: name, dryRun: dryRun,
-                options: Self.options("PatchOptions", dryRun)
+                // kube-apiserver admits a patch as an UPDATE with UpdateOptions (handlers/patch.go,
+                // patchToUpdateOptions), so webhooks never see PatchOptions.
+                options: Self.options("UpdateOptions", dryRun, query)
             ) { (stored) throws(APIError) -> JSONValue in
                 try patchApplier.apply(patch: request.body, contentType: contentType, to: stored, resource: resource)
             }
@@ -94,9 +97,14 @@ struct ResourceEndpoint: Sendable {
         }
     }
 
-    static func options(_ kind: String, _ dryRun: Bool) -> JSONValue {
+    /// The CreateOptions/UpdateOptions/DeleteOptions object kube-apiserver puts into an AdmissionReview: dryRun and
+    /// the query's fieldManager (kubectl sends one on every write).
+    static func options(_ kind: String, _ dryRun: Bool, _ query: QueryParameters? = nil) -> JSONValue {
         var options: [String: JSONValue] = ["kind": .string(kind), "apiVersion": "meta.k8s.io/v1"]
         if dryRun { options["dryRun"] = ["All"] }
+        if kind != "DeleteOptions", let manager = query?["fieldManager"], !manager.isEmpty {
+            options["fieldManager"] = .string(manager)
+        }
         return .object(options)
     }
 
@@ -157,7 +165,7 @@ struct ResourceEndpoint: Sendable {
     }
 
     static func error(_ error: APIError) -> HTTPResponse {
-        var response = json(error.code, error.status)
+        var response = json(error.code, error.status, warnings: error.warnings)
         if let seconds = error.retryAfterSeconds { response.headers.add(name: "retry-after", value: String(seconds)) }
         return response
     }

@@ -30,10 +30,16 @@ public struct AdmissionAttributes: Sendable, Equatable {
     /// Labels of the object's namespace (for namespaceSelector); nil for cluster-scoped objects.
     public var namespaceLabels: [String: String]?
 
+    /// Who kube-sim says made every request: it accepts any bearer token, so everyone is this cluster admin (the
+    /// groups a kubeadm admin certificate gives).
+    public static let kubeSimUser: JSONValue = [
+        "username": "kube-sim-user", "groups": ["system:masters", "system:authenticated"],
+    ]
+
     public init(
         operation: String, group: String, version: String, resource: String, kind: String, subResource: String? = nil,
         namespace: String?, name: String, object: JSONValue?, oldObject: JSONValue?, dryRun: Bool,
-        options: JSONValue? = nil, userInfo: JSONValue = ["username": "kube-sim-user"],
+        options: JSONValue? = nil, userInfo: JSONValue = AdmissionAttributes.kubeSimUser,
         namespaceLabels: [String: String]? = nil
     ) {
         self.operation = operation

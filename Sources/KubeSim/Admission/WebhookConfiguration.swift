@@ -4,6 +4,12 @@ public import Reloader
 /// (failurePolicy Fail, matchPolicy Equivalent, timeoutSeconds 10, scope "*"). Pure.
 public struct ValidatingWebhook: Sendable, Equatable {
     public enum FailurePolicy: String, Sendable { case ignore = "Ignore", fail = "Fail" }
+    /// `sideEffects`: whether calling the webhook changes anything outside the review. A dry-run write may only be
+    /// sent to webhooks that declare None or NoneOnDryRun.
+    public enum SideEffects: String, Sendable {
+        case none = "None", noneOnDryRun = "NoneOnDryRun", some = "Some", unknown = "Unknown"
+        public var allowsDryRun: Bool { self == .none || self == .noneOnDryRun }
+    }
     public enum Endpoint: Sendable, Equatable {
         case url(String)
         case service(namespace: String, name: String, path: String, port: Int)
@@ -25,6 +31,7 @@ public struct ValidatingWebhook: Sendable, Equatable {
     public var caBundle: [UInt8]?
     public var rules: [Rule]
     public var failurePolicy: FailurePolicy
+    public var sideEffects: SideEffects
     public var namespaceSelector: LabelSelector
     public var objectSelector: LabelSelector
     public var timeoutSeconds: Int
@@ -71,10 +78,16 @@ public struct ValidatingWebhook: Sendable, Equatable {
             guard let policy = FailurePolicy(rawValue: policyText) else {
                 throw .invalid(path: "\(path).failurePolicy", reason: "must be Ignore or Fail")
             }
+            // Required in admissionregistration.k8s.io/v1; kube-sim does not validate stored configurations, so a
+            // missing one is read as v1beta1's default, Unknown.
+            let sideEffectsText = hook["sideEffects"]?.stringValue ?? "Unknown"
+            guard let sideEffects = SideEffects(rawValue: sideEffectsText) else {
+                throw .invalid(path: "\(path).sideEffects", reason: "must be None, NoneOnDryRun, Some or Unknown")
+            }
             result.append(
                 ValidatingWebhook(
                     configurationName: configurationName, name: name, endpoint: endpoint, caBundle: caBundle,
-                    rules: rules, failurePolicy: policy,
+                    rules: rules, failurePolicy: policy, sideEffects: sideEffects,
                     namespaceSelector: try LabelSelector(hook["namespaceSelector"], path: "\(path).namespaceSelector"),
                     objectSelector: try LabelSelector(hook["objectSelector"], path: "\(path).objectSelector"),
                     timeoutSeconds: min(30, max(1, hook["timeoutSeconds"]?.intValue ?? 10))))

@@ -19,7 +19,8 @@ public struct WebhookCallError: Error, Equatable, CustomStringConvertible {
 /// denial refuses the write (400 unless the webhook gives a code >= 400), a failed call refuses it under
 /// failurePolicy Fail (500) and is skipped under Ignore. Webhooks are called one after another (kube-apiserver
 /// calls them in parallel; the outcome is the same). Writes of webhook configurations themselves are never sent
-/// to webhooks, as in kube-apiserver, so a broken webhook cannot lock its own configuration. Thread-safe.
+/// to webhooks, as in kube-apiserver, so a broken webhook cannot lock its own configuration. A dry-run write is
+/// refused (400) by a matching webhook whose sideEffects are Some or Unknown, without calling it. Thread-safe.
 public struct WebhookDispatcher: AdmissionController {
     private let configurations: @Sendable () -> [JSONValue]
     private let isNamespaced: @Sendable (_ group: String, _ resource: String) -> Bool
@@ -53,6 +54,13 @@ public struct WebhookDispatcher: AdmissionController {
                 continue
             }
             for webhook in webhooks where webhook.matches(attributes, namespaced: namespaced) {
+                // k8s.io/apiserver validating/dispatcher.go: a dry run never reaches a webhook with side effects;
+                // the write is refused whatever the failurePolicy (webhookerrors.NewDryRunUnsupportedErr).
+                if attributes.dryRun && !webhook.sideEffects.allowsDryRun {
+                    return .denied(
+                        code: 400, message: "admission webhook \"\(webhook.name)\" does not support dry run",
+                        warnings: warnings)
+                }
                 switch call(webhook, attributes) {
                 case .success(let answer):
                     warnings += answer.warnings

@@ -13,11 +13,15 @@ public struct APIError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The resource (plural), as kube-apiserver fills `details.kind`.
     public var kind: String?
     public var retryAfterSeconds: Int?
+    /// Sent as `Warning: 299` headers with the Status, as kube-apiserver sends the warnings a request collected
+    /// (for example from the webhooks that ran before one denied the write) with its error too.
+    public var warnings: [String]
 
     public init(
         code: Int, reason: String, message: String, name: String? = nil, group: String? = nil, kind: String? = nil,
-        retryAfterSeconds: Int? = nil
+        retryAfterSeconds: Int? = nil, warnings: [String] = []
     ) {
+        self.warnings = warnings
         self.code = code
         self.reason = reason
         self.message = message

@@ -39,6 +39,12 @@ public final class ObjectStore: Sendable {
         return object
     }
 
+    /// Every stored object of `resource`, for readers inside kube-sim such as the webhook dispatcher. Takes the lock
+    /// only for the copy; the store never calls admission with the lock held, so admission may call this.
+    public func objects(of resource: ResourceType) -> [JSONValue] {
+        state.withLock { $0.objects(of: resource) }
+    }
+
     public func list(
         _ resource: ResourceType, namespace: String?, options: StoreState.ListOptions = .init()
     ) throws(APIError) -> JSONValue {
@@ -115,7 +121,7 @@ public final class ObjectStore: Sendable {
         switch admission.admit(attributes) {
         case .allowed(let warnings):
             return warnings
-        case .denied(let code, let message, _):
+        case .denied(let code, let message, let warnings):
             let reason =
                 switch code {
                 case 400: "BadRequest"
@@ -126,7 +132,7 @@ public final class ObjectStore: Sendable {
                 }
             throw APIError(
                 code: code, reason: reason, message: message, name: write.name, group: write.resource.group,
-                kind: write.resource.resource)
+                kind: write.resource.resource, warnings: warnings)
         }
     }
 

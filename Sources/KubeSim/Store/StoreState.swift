@@ -28,6 +28,10 @@ public struct StoreState: Sendable {
         }
     }
 
+    /// kube-apiserver sets this label on every Namespace, on create and update (`SetDefaults_Namespace` and the
+    /// namespace strategy's Canonicalize), so that webhook namespaceSelectors can pick namespaces by name.
+    public static let namespaceNameLabel = "kubernetes.io/metadata.name"
+
     static func key(namespace: String?, name: String) -> String {
         namespace.map { "\($0)/\(name)" } ?? name
     }
@@ -38,6 +42,12 @@ public struct StoreState: Sendable {
 
     public func namespaceExists(_ name: String) -> Bool {
         collections[Self.namespaces]?[name] != nil
+    }
+
+    /// Every stored object of `resource`, in key order (kube-apiserver also calls webhook configurations in name
+    /// order).
+    public func objects(of resource: ResourceType) -> [JSONValue] {
+        (collections[resource] ?? [:]).sorted { $0.key < $1.key }.map(\.value)
     }
 
     public func namespaceLabels(_ name: String?) -> [String: String]? {
@@ -82,6 +92,7 @@ public struct StoreState: Sendable {
         if resource.kind == "Namespace" {
             if object["spec"] == nil { object["spec"] = ["finalizers": ["kubernetes"]] }
             object["status"] = ["phase": "Active"]
+            object[at: ["metadata", "labels", Self.namespaceNameLabel]] = .string(name)
         }
         return PreparedWrite(
             resource: resource, namespace: resource.isNamespaced ? namespace : nil, name: name, object: object,
@@ -128,7 +139,10 @@ public struct StoreState: Sendable {
             // The status subresource owns `status`: a write to the main resource keeps the stored one.
             object["status"] = old["status"]
         }
-        if resource.kind == "Namespace" { object["status"] = old["status"] }
+        if resource.kind == "Namespace" {
+            object["status"] = old["status"]
+            object[at: ["metadata", "labels", Self.namespaceNameLabel]] = .string(name)
+        }
         if ObjectNormalizer.hasGeneration(object, resource) {
             let generation = old[at: ["metadata", "generation"]]?.intValue ?? 0
             let bumped = old["spec"] != object["spec"] || generation == 0

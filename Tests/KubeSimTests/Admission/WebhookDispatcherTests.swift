@@ -106,6 +106,28 @@ struct WebhookDispatcherTests {
         #expect(dispatcher([Self.configuration(failurePolicy: "Ignore")], down).admit(Self.update()) == .allowed(warnings: []))
     }
 
+    @Test("a dry run is sent only to webhooks without side effects; others refuse it whatever the failurePolicy",
+          arguments: [("None", true), ("NoneOnDryRun", true), ("Some", false), ("Unknown", false), (nil, false)])
+    func dryRunSideEffects(sideEffects: String?, called: Bool) {
+        var configuration = Self.configuration(failurePolicy: "Ignore")
+        configuration[at: ["webhooks"]] = .array(configuration["webhooks"]!.arrayValue!.map { hook in
+            var hook = hook
+            hook["sideEffects"] = sideEffects.map { .string($0) }
+            return hook
+        })
+        let caller = FakeWebhookCaller { .success(FakeWebhookCaller.review(uid: $0, allowed: true)) }
+        var attributes = Self.update()
+        attributes.dryRun = true
+        let decision = dispatcher([configuration], caller).admit(attributes)
+        #expect((caller.count == 1) == called)
+        if !called {
+            let message = "admission webhook \"reloader.example.com\" does not support dry run"
+            #expect(decision == .denied(code: 400, message: message, warnings: []))
+        }
+        attributes.dryRun = false
+        #expect(dispatcher([configuration], caller).admit(attributes) == .allowed(warnings: []))
+    }
+
     @Test("an answer for another uid is a failed call")
     func wrongUID() {
         let caller = FakeWebhookCaller { _ in .success(FakeWebhookCaller.review(uid: "other", allowed: true)) }
