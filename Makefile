@@ -2,10 +2,15 @@
 SHELL := /bin/bash
 SWIFT ?= swift
 CERT_DIR ?= certs
-APT_PACKAGES := libssl-dev libcurl4-openssl-dev libnghttp2-dev pkg-config curl openssl python3
+APT_PACKAGES := libssl-dev libcurl4-openssl-dev libnghttp2-dev pkg-config curl openssl python3 python3-venv
 BENCH_PACKAGES := nghttp2-client nginx-light golang-go
+# The official Kubernetes Python client, in a venv of its own, for Tests/python (a second real client after kubectl).
+PYTHON ?= /usr/bin/python3
+KUBE_VENV := .venv-kube
+KUBE_PY_CLIENT := 37.0.2
+KUBE_VENV_STAMP := $(KUBE_VENV)/.kubernetes-$(KUBE_PY_CLIENT)
 
-.PHONY: deps bench-deps build release test integration run certs bench fuzz lint clean
+.PHONY: deps bench-deps pyenv build release test integration run certs bench fuzz lint clean
 
 # Installs the system packages the build and tests need, only when one is missing (a fast no-op otherwise).
 deps:
@@ -18,18 +23,28 @@ bench-deps: deps
 	if [ -n "$$missing" ]; then echo "installing:$$missing"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; fi
 
+# Creates .venv-kube/ with the pinned `kubernetes` client; a no-op once its stamp file exists (a new pin reinstalls).
+pyenv: $(KUBE_VENV_STAMP)
+
+$(KUBE_VENV_STAMP): | deps
+	@echo "creating $(KUBE_VENV) with kubernetes==$(KUBE_PY_CLIENT)"
+	@rm -rf $(KUBE_VENV) && $(PYTHON) -m venv $(KUBE_VENV)
+	@$(KUBE_VENV)/bin/pip install --quiet --disable-pip-version-check kubernetes==$(KUBE_PY_CLIENT)
+	@touch $@
+
 build: deps
 	$(SWIFT) build
 
 release: deps
 	$(SWIFT) build -c release
 
-# Unit and integration tests (integration tests use loopback sockets, curl and generated certificates).
-test: deps
+# Unit and integration tests (integration tests use loopback sockets, curl, kubectl, the Python client in
+# .venv-kube and generated certificates).
+test: deps pyenv
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build --parallel
 
-integration: deps
+integration: deps pyenv
 	$(SWIFT) test --filter IntegrationTests
 
 certs: deps

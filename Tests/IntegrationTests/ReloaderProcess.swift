@@ -98,17 +98,22 @@ final class ReloaderProcess: @unchecked Sendable {  // the Process is only touch
 
     /// `$RELOADER_BIN`, or `reloader` next to the test bundle (`.build/<configuration>/`).
     static func executablePath() throws -> String {
-        if let override = ProcessInfo.processInfo.environment["RELOADER_BIN"], !override.isEmpty { return override }
+        try builtExecutable("reloader", override: "RELOADER_BIN")
+    }
+
+    /// `$<override>`, or the product `name` next to the test bundle (`.build/<configuration>/`).
+    static func builtExecutable(_ name: String, override variable: String) throws -> String {
+        if let override = ProcessInfo.processInfo.environment[variable], !override.isEmpty { return override }
         let testBinary = URL(fileURLWithPath: ProcessInfo.processInfo.arguments[0]).resolvingSymlinksInPath()
         let candidates = [
             testBinary.deletingLastPathComponent(),
             URL(fileURLWithPath: Bundle.main.bundlePath),
             URL(fileURLWithPath: Bundle.main.bundlePath).deletingLastPathComponent(),
-        ].map { $0.appendingPathComponent("reloader").path }
+        ].map { $0.appendingPathComponent(name).path }
         for candidate in candidates where FileManager.default.isExecutableFile(atPath: candidate) {
             return candidate
         }
-        throw ExecutableNotFound(searched: candidates)
+        throw ExecutableNotFound(name: name, variable: variable, searched: candidates)
     }
 
     /// Reads both ports from `... reloader.main: serving ... metrics=http://H:P/metrics webhook=https://H:P/validate`.
@@ -137,8 +142,10 @@ struct ReloaderExited: Error, CustomStringConvertible {
 }
 
 struct ExecutableNotFound: Error, CustomStringConvertible {
+    let name: String
+    let variable: String
     let searched: [String]
-    var description: String { "no reloader executable (set RELOADER_BIN); looked at \(searched)" }
+    var description: String { "no \(name) executable (set \(variable)); looked at \(searched)" }
 }
 
 /// A child process with its standard output and error in files; killed and reaped by `kill()`.
