@@ -10,7 +10,7 @@ KUBE_VENV := .venv-kube
 KUBE_PY_CLIENT := 37.0.2
 KUBE_VENV_STAMP := $(KUBE_VENV)/.kubernetes-$(KUBE_PY_CLIENT)
 
-.PHONY: deps bench-deps pyenv build release test integration run certs bench fuzz lint clean
+.PHONY: deps bench-deps pyenv build release test integration run certs bench fuzz clean
 
 # Installs the system packages the build and tests need, only when one is missing (a fast no-op otherwise).
 deps:
