@@ -71,6 +71,15 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict),
+        // `make bench` (scripts/bench.sh) runs it from a release build; `swift test` never does.
+        .executableTarget(
+            name: "kube-client-bench",
+            dependencies: [
+                "KubeSim", "Reloader", "WebhookServer",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Benchmarks/KubeClientBench",
+            swiftSettings: strict),
         .target(
             name: "TestSupport",
             dependencies: ["WebhookServer", "COpenSSL"],

@@ -16,6 +16,8 @@
 #                       fixed-rate run: clients x per-client rps = target rate (default 20 x 100 = 2000/s)
 #   BENCH_SOAK_SECONDS  sustained 2 KiB HTTP/1.1 load for reloader's RSS check (default 60; quick 5)
 #   BENCH_SKIP_INSTALL=1  do not apt-get install missing tools
+#   KUBE_CLIENT_BENCH_BIN kube-client-bench binary (default: next to reloader in the release build); the
+#                       KubeClient-against-kube-sim table is skipped with a message when it does not exist
 set -euo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -409,6 +411,36 @@ kib_mib() { [ "$1" = - ] && echo - || python3 -c 'import sys; print("%.1f MiB" %
   fi
 } >"$out/results.md"
 
+# ---------------------------------------------------------------------------------------------
+# KubeClient against kube-sim (issue #4): list throughput and patch round trips with one in-process binary;
+# its markdown table is appended to the report. KUBE_CLIENT_BENCH_BIN overrides the binary.
+kube_bench_bin=${KUBE_CLIENT_BENCH_BIN:-}
+if [ -z "$kube_bench_bin" ]; then
+  if command -v swift >/dev/null 2>&1; then
+    kube_bench_bin="$(cd "$repo" && swift build -c release --show-bin-path 2>/dev/null || true)/kube-client-bench"
+  else
+    kube_bench_bin=/nonexistent/kube-client-bench
+  fi
+fi
+kube_bench_status=ok
+if [ ! -x "$kube_bench_bin" ]; then
+  kube_bench_status=skipped
+  log "SKIP kube-client-bench: no executable at $kube_bench_bin (build it with 'swift build -c release')"
+  printf '\n## KubeClient against kube-sim\n\nskipped: no executable at %s (build it with `swift build -c release`)\n' \
+    "$kube_bench_bin" >>"$out/results.md"
+else
+  kube_bench_args=(--fixture "$shared/fixtures/lists/deployments-list.json")
+  [ "$quick" = 1 ] && kube_bench_args+=(--objects 2000 --patches 200 --list-runs 1)
+  log "kube-client-bench: Deployments listed in pages of 500, then sequential strategic-merge patches"
+  if "$kube_bench_bin" "${kube_bench_args[@]}" >"$out/runs/kube-client-bench.md" 2>"$out/logs/kube-client-bench.log"; then
+    { echo; cat "$out/runs/kube-client-bench.md"; } >>"$out/results.md"
+  else
+    kube_bench_status=FAILED
+    log "kube-client-bench FAILED (see $out/logs/kube-client-bench.log)"
+    printf '\n## KubeClient against kube-sim\n\nFAILED (see %s)\n' "$out/logs/kube-client-bench.log" >>"$out/results.md"
+  fi
+fi
+
 echo
 cat "$out/results.md"
 echo
@@ -416,4 +448,5 @@ log "written to $out/results.md (raw h2load output in $out/runs/)"
 failed=0
 for v in "${res_status[@]}" "${rate_status[@]}"; do [[ "$v" == FAILED* ]] && failed=1; done
 [[ "$soak_status" == FAILED* ]] && failed=1
+[ "$kube_bench_status" = FAILED ] && failed=1
 exit "$failed"

@@ -72,6 +72,11 @@ func pagination() throws {
     #expect(throws: APIError.expired) {
         try store.list(configMaps, namespace: "default", options: .init(limit: 2, continueToken: secondToken))
     }
+    // A list started after the compaction pages on, though nothing was written since.
+    let restarted = try store.list(configMaps, namespace: "default", options: .init(limit: 2))
+    let restartedToken = try #require(restarted[path: ["metadata", "continue"]]?.stringValue)
+    let next = try store.list(configMaps, namespace: "default", options: .init(limit: 2, continueToken: restartedToken))
+    #expect(names(next) == ["c", "d"])
 }
 
 @Test("a continue token expires after the retention window")

@@ -32,7 +32,8 @@ public struct KubeSimHandler: HTTPHandler {
                 RequestLog.Entry(
                     time: Date(), method: request.method, path: request.path, query: request.query,
                     status: response.isDropConnection ? 0 : response.status, duration: ContinuousClock.now - started,
-                    userAgent: request.headers["user-agent"]))
+                    userAgent: request.headers["user-agent"],
+                    tokenSuffix: RequestLog.tokenSuffix(authorization: request.headers["authorization"])))
         }
         return response
     }

@@ -14,6 +14,9 @@ public final class RequestLog: Sendable {
         public var status: Int
         public var duration: Duration
         public var userAgent: String?
+        /// The last 4 characters of the bearer token (`Authorization: Bearer ...`), so tests can tell which token a
+        /// client sent (token file rotation) without the log holding the token.
+        public var tokenSuffix: String? = nil
 
         var json: JSONValue {
             let milliseconds = Double(duration.components.seconds) * 1000
@@ -22,7 +25,7 @@ public final class RequestLog: Sendable {
                 "time": .string(RFC3339.format(time)), "method": .string(method), "path": .string(path),
                 "query": .string(query ?? ""), "status": .number(String(status)),
                 "durationMs": .number(String(format: "%.3f", milliseconds)),
-                "userAgent": .string(userAgent ?? ""),
+                "userAgent": .string(userAgent ?? ""), "tokenSuffix": .string(tokenSuffix ?? ""),
             ]
         }
     }
@@ -37,6 +40,13 @@ public final class RequestLog: Sendable {
             if entries.count >= capacity { entries.removeFirst(entries.count - capacity + 1) }
             entries.append(entry)
         }
+    }
+
+    /// The last 4 characters of the token in an `Authorization: Bearer` header; nil without one.
+    static func tokenSuffix(authorization: String?) -> String? {
+        guard let authorization, authorization.lowercased().hasPrefix("bearer ") else { return nil }
+        let token = authorization.dropFirst("bearer ".count).trimmingCharacters(in: .whitespaces)
+        return token.isEmpty ? nil : String(token.suffix(4))
     }
 
     public var all: [Entry] { entries.withLock { $0 } }

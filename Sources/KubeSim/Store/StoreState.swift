@@ -279,10 +279,13 @@ public struct StoreState: Sendable {
 
     // MARK: - Continue-token retention
 
-    /// Expires every continue token issued so far (as an etcd compaction at the current revision).
+    /// Expires every continue token issued so far (as an etcd compaction at the current revision). Like
+    /// kube-apiserver's compactor, which records each compaction by writing etcd's `compact_rev_key`, it bumps the
+    /// revision: a list started afterwards is at the new revision and its continue tokens stay valid.
     public mutating func compact() {
-        compactedRevision = revision + 1
-        revisionAtLastMark = revision + 1
+        revision += 1
+        compactedRevision = revision
+        revisionAtLastMark = revision
     }
 
     /// Compacts like kube-apiserver's periodic etcd compaction: each `retention`, tokens older than the revision of

@@ -64,6 +64,15 @@ extension KubeClient {
     public func listAll(
         _ path: ResourcePath, labelSelector: String? = nil, fieldSelector: String? = nil, pageSize: Int = 500
     ) throws(KubeClientError) -> (items: [JSONValue], resourceVersion: String) {
+        try listAll(path, labelSelector: labelSelector, fieldSelector: fieldSelector, pageSize: pageSize) { _ in }
+    }
+
+    /// `listAll` calling `afterPage` after each page is read: the seam where tests expire a continue token
+    /// between two pages.
+    func listAll(
+        _ path: ResourcePath, labelSelector: String? = nil, fieldSelector: String? = nil, pageSize: Int = 500,
+        afterPage: (ListPage) -> Void
+    ) throws(KubeClientError) -> (items: [JSONValue], resourceVersion: String) {
         var restarted = false
         while true {
             var items: [JSONValue] = []
@@ -72,6 +81,7 @@ extension KubeClient {
                 while true {
                     let page = try list(path, options: options)
                     items += page.items
+                    afterPage(page)
                     guard let token = page.continueToken else { return (items, page.resourceVersion) }
                     options.continueToken = token
                 }
