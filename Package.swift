@@ -80,6 +80,12 @@ let package = Package(
             ],
             path: "Benchmarks/KubeClientBench",
             swiftSettings: strict),
+        // `make bench` (scripts/bench.sh) runs it from a release build; `swift test` never does.
+        .executableTarget(
+            name: "index-bench",
+            dependencies: ["Reloader"],
+            path: "Benchmarks/IndexBench",
+            swiftSettings: strict),
         .target(
             name: "TestSupport",
             dependencies: ["WebhookServer", "COpenSSL"],

@@ -441,6 +441,36 @@ else
   fi
 fi
 
+# ---------------------------------------------------------------------------------------------
+# Reverse index (issue #5): full re-index from list pages, memory per reference, lookups; one child process per
+# size so each RSS is clean. INDEX_BENCH_BIN overrides the binary.
+index_bench_bin=${INDEX_BENCH_BIN:-}
+if [ -z "$index_bench_bin" ]; then
+  if command -v swift >/dev/null 2>&1; then
+    index_bench_bin="$(cd "$repo" && swift build -c release --show-bin-path 2>/dev/null || true)/index-bench"
+  else
+    index_bench_bin=/nonexistent/index-bench
+  fi
+fi
+index_bench_status=ok
+if [ ! -x "$index_bench_bin" ]; then
+  index_bench_status=skipped
+  log "SKIP index-bench: no executable at $index_bench_bin (build it with 'swift build -c release')"
+  printf '\n## Reverse index (index-bench)\n\nskipped: no executable at %s (build it with `swift build -c release`)\n' \
+    "$index_bench_bin" >>"$out/results.md"
+else
+  index_bench_args=()
+  [ "$quick" = 1 ] && index_bench_args+=(--sizes 10000 --lookups 100000)
+  log "index-bench: re-index of 10,000 and 100,000 workloads from pages of 500, then 1M lookups"
+  if "$index_bench_bin" ${index_bench_args[@]+"${index_bench_args[@]}"} >"$out/runs/index-bench.md" 2>"$out/logs/index-bench.log"; then
+    { echo; cat "$out/runs/index-bench.md"; } >>"$out/results.md"
+  else
+    index_bench_status=FAILED
+    log "index-bench FAILED (see $out/logs/index-bench.log)"
+    printf '\n## Reverse index (index-bench)\n\nFAILED (see %s)\n' "$out/logs/index-bench.log" >>"$out/results.md"
+  fi
+fi
+
 echo
 cat "$out/results.md"
 echo
@@ -449,4 +479,5 @@ failed=0
 for v in "${res_status[@]}" "${rate_status[@]}"; do [[ "$v" == FAILED* ]] && failed=1; done
 [[ "$soak_status" == FAILED* ]] && failed=1
 [ "$kube_bench_status" = FAILED ] && failed=1
+[ "$index_bench_status" = FAILED ] && failed=1
 exit "$failed"
