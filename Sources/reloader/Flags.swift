@@ -15,11 +15,13 @@ struct ReloaderFlags: ParsableArguments {
     @Option(name: names(.enableHA), help: help(.enableHA)) var enableHA: String?
     @Option(name: names(.webhookURL), help: help(.webhookURL)) var webhookURL: String?
     @Option(name: names(.resourcesToIgnore), help: help(.resourcesToIgnore)) var resourcesToIgnore: [String] = []
-    @Option(name: names(.ignoredWorkloadTypes), help: help(.ignoredWorkloadTypes)) var ignoredWorkloadTypes: [String] = []
+    @Option(name: names(.ignoredWorkloadTypes), help: help(.ignoredWorkloadTypes)) var ignoredWorkloadTypes: [String] =
+        []
     @Option(name: names(.namespaces), help: help(.namespaces)) var namespaces: [String] = []
     @Option(name: names(.namespacesToIgnore), help: help(.namespacesToIgnore)) var namespacesToIgnore: [String] = []
     @Option(name: names(.namespaceSelector), help: help(.namespaceSelector)) var namespaceSelector: [String] = []
-    @Option(name: names(.resourceLabelSelector), help: help(.resourceLabelSelector)) var resourceLabelSelector: [String] = []
+    @Option(name: names(.resourceLabelSelector), help: help(.resourceLabelSelector)) var resourceLabelSelector:
+        [String] = []
     @Option(name: names(.isArgoRollouts), help: help(.isArgoRollouts)) var isArgoRollouts: String?
     @Option(name: names(.isOpenShift), help: help(.isOpenShift)) var isOpenShift: String?
     @Option(name: names(.enableCSIIntegration), help: help(.enableCSIIntegration)) var enableCSIIntegration: String?
@@ -29,10 +31,14 @@ struct ReloaderFlags: ParsableArguments {
     @Option(name: names(.pprofAddress), help: help(.pprofAddress)) var pprofAddress: String?
     @Option(name: names(.metricsAddress), help: help(.metricsAddress)) var metricsAddress: String?
     @Option(name: names(.leaderElectionID), help: help(.leaderElectionID)) var leaderElectionID: String?
-    @Option(name: names(.leaderElectionNamespace), help: help(.leaderElectionNamespace)) var leaderElectionNamespace: String?
-    @Option(name: names(.leaderElectionLeaseDuration), help: help(.leaderElectionLeaseDuration)) var leaderElectionLeaseDuration: String?
-    @Option(name: names(.leaderElectionRenewDeadline), help: help(.leaderElectionRenewDeadline)) var leaderElectionRenewDeadline: String?
-    @Option(name: names(.leaderElectionRetryPeriod), help: help(.leaderElectionRetryPeriod)) var leaderElectionRetryPeriod: String?
+    @Option(name: names(.leaderElectionNamespace), help: help(.leaderElectionNamespace)) var leaderElectionNamespace:
+        String?
+    @Option(name: names(.leaderElectionLeaseDuration), help: help(.leaderElectionLeaseDuration))
+    var leaderElectionLeaseDuration: String?
+    @Option(name: names(.leaderElectionRenewDeadline), help: help(.leaderElectionRenewDeadline))
+    var leaderElectionRenewDeadline: String?
+    @Option(name: names(.leaderElectionRetryPeriod), help: help(.leaderElectionRetryPeriod))
+    var leaderElectionRetryPeriod: String?
     @Option(name: names(.alertOnReload), help: help(.alertOnReload)) var alertOnReload: String?
     @Option(name: names(.alertSink), help: help(.alertSink)) var alertSink: String?
     @Option(name: names(.alertWebhookURL), help: help(.alertWebhookURL)) var alertWebhookURL: String?
@@ -81,20 +87,28 @@ struct ReloaderFlags: ParsableArguments {
 /// Annotation key renames (contract §2). Names, help and defaults come from `ConfigurationFlag`.
 struct AnnotationKeyFlags: ParsableArguments {
     @Option(name: names(.autoAnnotation), help: help(.autoAnnotation)) var autoAnnotation: String?
-    @Option(name: names(.configMapAutoAnnotation), help: help(.configMapAutoAnnotation)) var configMapAutoAnnotation: String?
+    @Option(name: names(.configMapAutoAnnotation), help: help(.configMapAutoAnnotation)) var configMapAutoAnnotation:
+        String?
     @Option(name: names(.secretAutoAnnotation), help: help(.secretAutoAnnotation)) var secretAutoAnnotation: String?
-    @Option(name: names(.secretProviderClassAutoAnnotation), help: help(.secretProviderClassAutoAnnotation)) var secretProviderClassAutoAnnotation: String?
+    @Option(name: names(.secretProviderClassAutoAnnotation), help: help(.secretProviderClassAutoAnnotation))
+    var secretProviderClassAutoAnnotation: String?
     @Option(name: names(.configMapAnnotation), help: help(.configMapAnnotation)) var configMapAnnotation: String?
     @Option(name: names(.secretAnnotation), help: help(.secretAnnotation)) var secretAnnotation: String?
-    @Option(name: names(.secretProviderClassAnnotation), help: help(.secretProviderClassAnnotation)) var secretProviderClassAnnotation: String?
+    @Option(name: names(.secretProviderClassAnnotation), help: help(.secretProviderClassAnnotation))
+    var secretProviderClassAnnotation: String?
     @Option(name: names(.autoSearchAnnotation), help: help(.autoSearchAnnotation)) var autoSearchAnnotation: String?
     @Option(name: names(.searchMatchAnnotation), help: help(.searchMatchAnnotation)) var searchMatchAnnotation: String?
     @Option(name: names(.ignoreAnnotation), help: help(.ignoreAnnotation)) var ignoreAnnotation: String?
-    @Option(name: names(.configMapExcludeAnnotation), help: help(.configMapExcludeAnnotation)) var configMapExcludeAnnotation: String?
-    @Option(name: names(.secretExcludeAnnotation), help: help(.secretExcludeAnnotation)) var secretExcludeAnnotation: String?
-    @Option(name: names(.secretProviderClassExcludeAnnotation), help: help(.secretProviderClassExcludeAnnotation)) var secretProviderClassExcludeAnnotation: String?
-    @Option(name: names(.pauseDeploymentAnnotation), help: help(.pauseDeploymentAnnotation)) var pauseDeploymentAnnotation: String?
-    @Option(name: names(.pauseDeploymentTimeAnnotation), help: help(.pauseDeploymentTimeAnnotation)) var pauseDeploymentTimeAnnotation: String?
+    @Option(name: names(.configMapExcludeAnnotation), help: help(.configMapExcludeAnnotation))
+    var configMapExcludeAnnotation: String?
+    @Option(name: names(.secretExcludeAnnotation), help: help(.secretExcludeAnnotation)) var secretExcludeAnnotation:
+        String?
+    @Option(name: names(.secretProviderClassExcludeAnnotation), help: help(.secretProviderClassExcludeAnnotation))
+    var secretProviderClassExcludeAnnotation: String?
+    @Option(name: names(.pauseDeploymentAnnotation), help: help(.pauseDeploymentAnnotation))
+    var pauseDeploymentAnnotation: String?
+    @Option(name: names(.pauseDeploymentTimeAnnotation), help: help(.pauseDeploymentTimeAnnotation))
+    var pauseDeploymentTimeAnnotation: String?
 
     /// Each flag given, with its values in command-line order.
     var given: [ConfigurationFlag: [String]] {

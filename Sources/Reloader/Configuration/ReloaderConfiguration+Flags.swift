@@ -229,7 +229,8 @@ extension ReloaderConfiguration {
 
     private static func checkURL(_ text: String, flag: ConfigurationFlag) throws(ConfigurationError) {
         let lowered = text.lowercased()
-        let rest = lowered.hasPrefix("https://") ? text.dropFirst(8) : lowered.hasPrefix("http://") ? text.dropFirst(7) : nil
+        let rest =
+            lowered.hasPrefix("https://") ? text.dropFirst(8) : lowered.hasPrefix("http://") ? text.dropFirst(7) : nil
         guard let rest, let host = rest.split(separator: "/", omittingEmptySubsequences: false).first, !host.isEmpty,
             !text.contains(where: { $0 == " " || $0 == "\n" })
         else {

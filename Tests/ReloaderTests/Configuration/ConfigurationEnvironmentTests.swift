@@ -49,9 +49,11 @@ import Testing
         #expect(flagsWin.alerts.webhookURL == "https://hooks.slack.com/a")
     }
 
-    @Test("METRICS_COUNT_BY_NAMESPACE counts by namespace only when exactly enabled", arguments: [
-        ("enabled", true), ("true", false), ("Enabled", false), ("", false),
-    ])
+    @Test(
+        "METRICS_COUNT_BY_NAMESPACE counts by namespace only when exactly enabled",
+        arguments: [
+            ("enabled", true), ("true", false), ("Enabled", false), ("", false),
+        ])
     func metricsByNamespace(value: String, enabled: Bool) throws {
         let configuration = try ReloaderConfiguration(flags: [:], environment: ["METRICS_COUNT_BY_NAMESPACE": value])
         #expect(configuration.countsReloadsByNamespace == enabled)
@@ -69,7 +71,8 @@ import Testing
     @Test("--kubeconfig wins over KUBECONFIG, which wins over in-cluster")
     func kubeconfig() throws {
         let environment = ["KUBECONFIG": "/home/me/.kube/config"]
-        #expect(try ReloaderConfiguration(flags: [:], environment: environment).kubeconfigPath == "/home/me/.kube/config")
+        #expect(
+            try ReloaderConfiguration(flags: [:], environment: environment).kubeconfigPath == "/home/me/.kube/config")
         #expect(
             try ReloaderConfiguration(flags: [.kubeconfig: ["/k"]], environment: environment).kubeconfigPath == "/k")
         #expect(try ReloaderConfiguration(flags: [:], environment: [:]).kubeconfigPath == nil)

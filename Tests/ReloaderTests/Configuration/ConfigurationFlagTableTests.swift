@@ -43,7 +43,10 @@ import WebhookServer
         (.alertProxy, ["http://proxy:3128"], { $0.alerts.proxy == "http://proxy:3128" }),
         (.alertAdditionalInfo, ["prod"], { $0.alerts.additionalInfo == "prod" }),
         (.autoAnnotation, ["a.example/auto"], { $0.annotationKeyOverrides[.autoAnnotation] == "a.example/auto" }),
-        (.configMapAutoAnnotation, ["a.example/c"], { $0.annotationKeyOverrides[.configMapAutoAnnotation] == "a.example/c" }),
+        (
+            .configMapAutoAnnotation, ["a.example/c"],
+            { $0.annotationKeyOverrides[.configMapAutoAnnotation] == "a.example/c" }
+        ),
         (.secretAutoAnnotation, ["a.example/s"], { $0.annotationKeyOverrides[.secretAutoAnnotation] == "a.example/s" }),
         (
             .secretProviderClassAutoAnnotation, ["a.example/p"],
@@ -55,14 +58,26 @@ import WebhookServer
             .secretProviderClassAnnotation, ["a.example/pr"],
             { $0.annotationKeyOverrides[.secretProviderClassAnnotation] == "a.example/pr" }
         ),
-        (.autoSearchAnnotation, ["a.example/search"], { $0.annotationKeyOverrides[.autoSearchAnnotation] == "a.example/search" }),
-        (.searchMatchAnnotation, ["a.example/match"], { $0.annotationKeyOverrides[.searchMatchAnnotation] == "a.example/match" }),
-        (.ignoreAnnotation, ["a.example/ignore"], { $0.annotationKeyOverrides[.ignoreAnnotation] == "a.example/ignore" }),
+        (
+            .autoSearchAnnotation, ["a.example/search"],
+            { $0.annotationKeyOverrides[.autoSearchAnnotation] == "a.example/search" }
+        ),
+        (
+            .searchMatchAnnotation, ["a.example/match"],
+            { $0.annotationKeyOverrides[.searchMatchAnnotation] == "a.example/match" }
+        ),
+        (
+            .ignoreAnnotation, ["a.example/ignore"],
+            { $0.annotationKeyOverrides[.ignoreAnnotation] == "a.example/ignore" }
+        ),
         (
             .configMapExcludeAnnotation, ["a.example/ce"],
             { $0.annotationKeyOverrides[.configMapExcludeAnnotation] == "a.example/ce" }
         ),
-        (.secretExcludeAnnotation, ["a.example/se"], { $0.annotationKeyOverrides[.secretExcludeAnnotation] == "a.example/se" }),
+        (
+            .secretExcludeAnnotation, ["a.example/se"],
+            { $0.annotationKeyOverrides[.secretExcludeAnnotation] == "a.example/se" }
+        ),
         (
             .secretProviderClassExcludeAnnotation, ["a.example/pe"],
             { $0.annotationKeyOverrides[.secretProviderClassExcludeAnnotation] == "a.example/pe" }
@@ -176,10 +191,12 @@ import WebhookServer
         #expect(value == expected, "--\(flag.name)=\(text)")
     }
 
-    @Test("list flags take commas, repetition, or both, trimmed, empty entries dropped", arguments: [
-        (["a,b", "c"], ["a", "b", "c"]), (["a", "b"], ["a", "b"]), (["a, b ,,c"], ["a", "b", "c"]),
-        ([""], [String]()), (["\"a\",b"], ["a", "b"]),
-    ])
+    @Test(
+        "list flags take commas, repetition, or both, trimmed, empty entries dropped",
+        arguments: [
+            (["a,b", "c"], ["a", "b", "c"]), (["a", "b"], ["a", "b"]), (["a, b ,,c"], ["a", "b", "c"]),
+            ([""], [String]()), (["\"a\",b"], ["a", "b"]),
+        ])
     func listForms(values: [String], expected: [String]) throws {
         for flag in [ConfigurationFlag.namespaces, .namespacesToIgnore] {
             let configuration = try ReloaderConfiguration(flags: [flag: values], environment: [:])

@@ -14,20 +14,24 @@ import Testing
                 == ["--\(flag.name)=true", "--log-level=debug"])
     }
 
-    @Test("Reloader's string-typed booleans also take a separate value, as pflag string flags do", arguments: [
-        (["--is-Argo-Rollouts", "true"], ["--is-Argo-Rollouts", "true"]),
-        (["--reload-on-create", "false", "--enable-ha"], ["--reload-on-create", "false", "--enable-ha=true"]),
-        (["--reload-on-delete"], ["--reload-on-delete=true"]),
-        (["--is-argo-rollouts", "--dry-run"], ["--is-argo-rollouts=true", "--dry-run=true"]),
-    ])
+    @Test(
+        "Reloader's string-typed booleans also take a separate value, as pflag string flags do",
+        arguments: [
+            (["--is-Argo-Rollouts", "true"], ["--is-Argo-Rollouts", "true"]),
+            (["--reload-on-create", "false", "--enable-ha"], ["--reload-on-create", "false", "--enable-ha=true"]),
+            (["--reload-on-delete"], ["--reload-on-delete=true"]),
+            (["--is-argo-rollouts", "--dry-run"], ["--is-argo-rollouts=true", "--dry-run=true"]),
+        ])
     func stringTypedBooleans(arguments: [String], expected: [String]) throws {
         #expect(try GoStyleArguments.normalize(arguments) == expected)
     }
 
-    @Test("--flag=value forms pass through untouched", arguments: [
-        "--auto-reload-all=true", "--auto-reload-all=F", "--auto-reload-all=maybe", "--namespaces=a,b",
-        "--is-Argo-Rollouts=false", "--no-such-flag", "--no-such-flag=1", "--help", "-h",
-    ])
+    @Test(
+        "--flag=value forms pass through untouched",
+        arguments: [
+            "--auto-reload-all=true", "--auto-reload-all=F", "--auto-reload-all=maybe", "--namespaces=a,b",
+            "--is-Argo-Rollouts=false", "--no-such-flag", "--no-such-flag=1", "--help", "-h",
+        ])
     func untouched(argument: String) throws {
         #expect(try GoStyleArguments.normalize([argument]) == [argument])
     }
@@ -39,7 +43,9 @@ import Testing
                 == ["--webhook-url", "--enable-ha", "--namespaces", "a,b", "--dry-run=true"])
     }
 
-    @Test("--bool false with a space is refused naming the flag (pflag would set true)", arguments: ["false", "true", "0"])
+    @Test(
+        "--bool false with a space is refused naming the flag (pflag would set true)",
+        arguments: ["false", "true", "0"])
     func separateBooleanValue(value: String) {
         #expect(throws: ConfigurationError.separateBooleanValue(flag: .enableHA, value: value)) {
             try GoStyleArguments.normalize(["--enable-ha", value])
@@ -48,10 +54,12 @@ import Testing
         #expect(message == "--enable-ha \(value): a boolean flag takes its value after '=', write --enable-ha=\(value)")
     }
 
-    @Test("single-dash long flags are refused naming the two-dash flag, as pflag refuses them", arguments: [
-        ("-auto-reload-all", ConfigurationFlag.autoReloadAll), ("-namespaces=a", .namespaces),
-        ("-is-Argo-Rollouts=true", .isArgoRollouts), ("-metrics-address", .metricsAddress),
-    ])
+    @Test(
+        "single-dash long flags are refused naming the two-dash flag, as pflag refuses them",
+        arguments: [
+            ("-auto-reload-all", ConfigurationFlag.autoReloadAll), ("-namespaces=a", .namespaces),
+            ("-is-Argo-Rollouts=true", .isArgoRollouts), ("-metrics-address", .metricsAddress),
+        ])
     func singleDash(argument: String, flag: ConfigurationFlag) {
         #expect(throws: ConfigurationError.singleDashLongFlag(argument: argument, flag: flag)) {
             try GoStyleArguments.normalize([argument])
@@ -63,7 +71,10 @@ import Testing
 
     @Test("nothing after -- is rewritten")
     func terminator() throws {
-        #expect(try GoStyleArguments.normalize(["--dry-run", "--", "--enable-ha"]) == ["--dry-run=true", "--", "--enable-ha"])
+        #expect(
+            try GoStyleArguments.normalize(["--dry-run", "--", "--enable-ha"]) == [
+                "--dry-run=true", "--", "--enable-ha",
+            ])
     }
 
     @Test("Reloader's Helm chart arguments survive the pre-pass")
@@ -82,10 +93,12 @@ import Testing
 
 /// Go's `strconv.ParseBool` forms.
 @Suite struct ConfigurationGoBoolTests {
-    @Test("the twelve Go spellings parse", arguments: [
-        ("1", true), ("t", true), ("T", true), ("TRUE", true), ("true", true), ("True", true),
-        ("0", false), ("f", false), ("F", false), ("FALSE", false), ("false", false), ("False", false),
-    ])
+    @Test(
+        "the twelve Go spellings parse",
+        arguments: [
+            ("1", true), ("t", true), ("T", true), ("TRUE", true), ("true", true), ("True", true),
+            ("0", false), ("f", false), ("F", false), ("FALSE", false), ("false", false), ("False", false),
+        ])
     func forms(text: String, value: Bool) {
         #expect(GoBool.parse(text) == value)
     }
@@ -98,11 +111,13 @@ import Testing
 
 /// pflag `StringSlice` values are CSV records.
 @Suite struct ConfigurationGoStringSliceTests {
-    @Test("values split as encoding/csv does", arguments: [
-        ("", [String]()), ("a", ["a"]), ("a,b", ["a", "b"]), ("a,,b", ["a", "", "b"]), ("a,", ["a", ""]),
-        ("\"a,b\"", ["a,b"]), ("\"a\"\"b\",c", ["a\"b", "c"]), (" a , b", [" a ", " b"]),
-        ("\"team=a,env=prod\"", ["team=a,env=prod"]),
-    ])
+    @Test(
+        "values split as encoding/csv does",
+        arguments: [
+            ("", [String]()), ("a", ["a"]), ("a,b", ["a", "b"]), ("a,,b", ["a", "", "b"]), ("a,", ["a", ""]),
+            ("\"a,b\"", ["a,b"]), ("\"a\"\"b\",c", ["a\"b", "c"]), (" a , b", [" a ", " b"]),
+            ("\"team=a,env=prod\"", ["team=a,env=prod"]),
+        ])
     func splits(value: String, entries: [String]) throws {
         #expect(try GoStringSlice.split(value) == entries)
     }

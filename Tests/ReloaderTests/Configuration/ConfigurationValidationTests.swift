@@ -6,25 +6,67 @@ import Testing
 @Suite struct ConfigurationValidationTests {
     static let refusals: [([ConfigurationFlag: [String]], [String: String], String)] = [
         ([.reloadStrategy: ["foo"]], [:], "--reload-strategy=foo is not valid; expected env-vars or annotations"),
-        ([.reloadStrategy: ["Annotations"]], [:], "--reload-strategy=Annotations is not valid; expected env-vars or annotations"),
+        (
+            [.reloadStrategy: ["Annotations"]], [:],
+            "--reload-strategy=Annotations is not valid; expected env-vars or annotations"
+        ),
         ([.autoReloadAll: ["maybe"]], [:], "--auto-reload-all=maybe is not valid; expected \(GoBool.expected)"),
         ([.isArgoRollouts: ["yes"]], [:], "--is-Argo-Rollouts=yes is not valid; expected \(GoBool.expected)"),
-        ([.resourcesToIgnore: ["configmaps,secrets"]], [:], "--resources-to-ignore: accepts configmaps or secrets, not both"),
-        ([.resourcesToIgnore: ["secrets", "configmaps"]], [:], "--resources-to-ignore: accepts configmaps or secrets, not both"),
-        ([.resourcesToIgnore: ["deployments"]], [:], "--resources-to-ignore=deployments is not valid; expected configmaps or secrets"),
-        ([.ignoredWorkloadTypes: ["jobs,deployments"]], [:], "--ignored-workload-types=deployments is not valid; expected jobs, cronjobs or both"),
-        ([.enableHA: ["true"]], [:], "--enable-ha needs the environment variable POD_NAME (set it from the pod's metadata)"),
-        ([.enableHA: ["true"]], ["POD_NAME": "r-0"], "--enable-ha needs the environment variable POD_NAMESPACE (set it from the pod's metadata)"),
-        ([.enableHA: ["true"]], ["POD_NAME": "", "POD_NAMESPACE": "ops"], "--enable-ha needs the environment variable POD_NAME (set it from the pod's metadata)"),
+        (
+            [.resourcesToIgnore: ["configmaps,secrets"]], [:],
+            "--resources-to-ignore: accepts configmaps or secrets, not both"
+        ),
+        (
+            [.resourcesToIgnore: ["secrets", "configmaps"]], [:],
+            "--resources-to-ignore: accepts configmaps or secrets, not both"
+        ),
+        (
+            [.resourcesToIgnore: ["deployments"]], [:],
+            "--resources-to-ignore=deployments is not valid; expected configmaps or secrets"
+        ),
+        (
+            [.ignoredWorkloadTypes: ["jobs,deployments"]], [:],
+            "--ignored-workload-types=deployments is not valid; expected jobs, cronjobs or both"
+        ),
+        (
+            [.enableHA: ["true"]], [:],
+            "--enable-ha needs the environment variable POD_NAME (set it from the pod's metadata)"
+        ),
+        (
+            [.enableHA: ["true"]], ["POD_NAME": "r-0"],
+            "--enable-ha needs the environment variable POD_NAMESPACE (set it from the pod's metadata)"
+        ),
+        (
+            [.enableHA: ["true"]], ["POD_NAME": "", "POD_NAMESPACE": "ops"],
+            "--enable-ha needs the environment variable POD_NAME (set it from the pod's metadata)"
+        ),
         ([.resyncPeriod: ["0"]], [:], "--resync-period=0 is not valid; expected a positive duration"),
         ([.resyncPeriod: ["-5m"]], [:], "--resync-period=-5m is not valid; expected a positive duration"),
-        ([.resyncPeriod: ["five"]], [:], "--resync-period=five is not valid; expected a Go duration such as 30s, 5m or 1h30m"),
-        ([.shutdownGracePeriod: ["-1s"]], [:], "--shutdown-grace-period=-1s is not valid; expected a non-negative duration"),
-        ([.shutdownGracePeriod: ["abc"]], [:], "--shutdown-grace-period=abc is not valid; expected a Go duration such as 30s, 5m or 1h30m"),
+        (
+            [.resyncPeriod: ["five"]], [:],
+            "--resync-period=five is not valid; expected a Go duration such as 30s, 5m or 1h30m"
+        ),
+        (
+            [.shutdownGracePeriod: ["-1s"]], [:],
+            "--shutdown-grace-period=-1s is not valid; expected a non-negative duration"
+        ),
+        (
+            [.shutdownGracePeriod: ["abc"]], [:],
+            "--shutdown-grace-period=abc is not valid; expected a Go duration such as 30s, 5m or 1h30m"
+        ),
         ([.coalesceWindow: ["-1s"]], [:], "--coalesce-window=-1s is not valid; expected a non-negative duration"),
-        ([.leaderElectionLeaseDuration: ["0s"]], [:], "--leader-election-lease-duration=0s is not valid; expected a positive duration"),
-        ([.leaderElectionRenewDeadline: ["-1s"]], [:], "--leader-election-renew-deadline=-1s is not valid; expected a positive duration"),
-        ([.leaderElectionRetryPeriod: ["0"]], [:], "--leader-election-retry-period=0 is not valid; expected a positive duration"),
+        (
+            [.leaderElectionLeaseDuration: ["0s"]], [:],
+            "--leader-election-lease-duration=0s is not valid; expected a positive duration"
+        ),
+        (
+            [.leaderElectionRenewDeadline: ["-1s"]], [:],
+            "--leader-election-renew-deadline=-1s is not valid; expected a positive duration"
+        ),
+        (
+            [.leaderElectionRetryPeriod: ["0"]], [:],
+            "--leader-election-retry-period=0 is not valid; expected a positive duration"
+        ),
         (
             [.leaderElectionRenewDeadline: ["20s"]], [:],
             "--leader-election-renew-deadline: must be shorter than --leader-election-lease-duration (15.0 seconds)"
@@ -42,12 +84,21 @@ import Testing
         ([.kubeAPIBurst: ["0"]], [:], "--kube-api-burst=0 is not valid; expected a positive integer"),
         ([.maxConnections: ["0"]], [:], "--max-connections=0 is not valid; expected a positive integer"),
         ([.logFormat: ["xml"]], [:], "--log-format=xml is not valid; expected \"\", text or json"),
-        ([.logLevel: ["loud"]], [:], "--log-level=loud is not valid; expected trace, debug, info, warning, error, fatal or panic"),
+        (
+            [.logLevel: ["loud"]], [:],
+            "--log-level=loud is not valid; expected trace, debug, info, warning, error, fatal or panic"
+        ),
         ([.webhookAddress: ["8443"]], [:], "--webhook-address=8443 is not valid; expected host:port or :port"),
         ([.metricsAddress: ["x:y"]], [:], "--metrics-addr=x:y is not valid; expected host:port or :port"),
         ([.pprofAddress: [":99999"]], [:], "--pprof-addr=:99999 is not valid; expected host:port or :port"),
-        ([.webhookURL: ["hooks.example/x"]], [:], "--webhook-url=hooks.example/x is not valid; expected an http:// or https:// URL"),
-        ([.alertWebhookURL: ["ftp://x"]], [:], "--alert-webhook-url=ftp://x is not valid; expected an http:// or https:// URL"),
+        (
+            [.webhookURL: ["hooks.example/x"]], [:],
+            "--webhook-url=hooks.example/x is not valid; expected an http:// or https:// URL"
+        ),
+        (
+            [.alertWebhookURL: ["ftp://x"]], [:],
+            "--alert-webhook-url=ftp://x is not valid; expected an http:// or https:// URL"
+        ),
         ([.tlsCertFile: ["/c.crt"]], [:], "--tls-cert-file and --tls-private-key-file must be given together"),
         ([.tlsPrivateKeyFile: ["/c.key"]], [:], "--tls-private-key-file and --tls-cert-file must be given together"),
         (
