@@ -12,40 +12,28 @@ import WebhookServer
 struct ReloaderCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "reloader",
-        abstract: "Rolls out workloads when the ConfigMaps and Secrets they use change (admission-webhook driven).")
+        abstract: "Rolls out workloads when the ConfigMaps and Secrets they use change (admission-webhook driven).",
+        discussion: """
+            Accepts Stakater Reloader's flags as its Helm chart writes them: booleans as --flag, --flag=true or \
+            any Go form (1, 0, t, f, TRUE, False, ...), list flags comma-separated and repeated. Flags marked \
+            "wired with the reload engine (issue 5)" are checked but not acted on yet.
+            """)
 
-    @Option(name: .customLong("webhook-address"), help: "HTTPS listener for /validate (host:port, :port).")
-    var webhookAddress = ":8443"
+    @OptionGroup(title: "Reloader flags") var reloader: ReloaderFlags
+    @OptionGroup(title: "Annotation keys") var annotationKeys: AnnotationKeyFlags
+    @OptionGroup(title: "Server flags") var server: ServerFlags
 
-    @Option(name: .customLong("tls-cert-file"), help: "Serving certificate chain (PEM); hot-reloaded.")
-    var tlsCertFile = ""
-
-    @Option(name: .customLong("tls-private-key-file"), help: "Serving private key (PEM); hot-reloaded.")
-    var tlsPrivateKeyFile = ""
-
-    @Option(name: .customLong("cert-dir"), help: "Directory with tls.crt and tls.key, used when the two flags above are empty.")
-    var certDir = "/tmp/k8s-webhook-server/serving-certs"
-
-    @Option(name: [.customLong("metrics-address"), .customLong("metrics-addr")], help: "Plain-HTTP listener for /metrics and probes.")
-    var metricsAddress = ":9090"
-
-    @Option(name: .customLong("max-connections"), help: "Open-connection cap on the webhook listener.")
-    var maxConnections = 1024
-
-    @Option(name: .customLong("shutdown-grace-period"), help: "How long in-flight requests may finish after SIGTERM (Go duration).")
-    var shutdownGracePeriod = "30s"
-
-    @Option(name: .customLong("log-level"), help: "trace, debug, info, warning, error, fatal or panic.")
-    var logLevel = "info"
-
-    @Option(name: .customLong("log-format"), help: "\"\" or text, or json.")
-    var logFormat = ""
-
-    /// Like ParsableCommand's default, but a bad flag exits 2 (as Go's flag package and Reloader do), not 64.
+    /// Like ParsableCommand's default, but a bad flag exits 2 (as Go's flag package and Reloader do), not 64, and
+    /// Go-style spellings (`--enable-ha`, `--auto-reload-all=True`) are rewritten first (`GoStyleArguments`).
     static func main() {
-        let command: ReloaderCommand
+        var command: any ParsableCommand
         do {
-            command = try parseAsRoot() as! ReloaderCommand  // the root command parses to its own type
+            let arguments = try GoStyleArguments.normalize(Array(CommandLine.arguments.dropFirst()))
+            // Usually a ReloaderCommand; ArgumentParser's HelpCommand for `--help` (a forced cast crashed there).
+            command = try parseAsRoot(arguments)
+        } catch let error as ConfigurationError {
+            FileHandle.standardError.write(Data("reloader: \(error)\n".utf8))
+            Foundation.exit(2)
         } catch {
             let code = exitCode(for: error)
             if code == .validationFailure {
@@ -61,73 +49,40 @@ struct ReloaderCommand: ParsableCommand {
         }
     }
 
+    /// Every flag given on the command line, with its values in order.
+    var givenFlags: [ConfigurationFlag: [String]] {
+        reloader.given.merging(annotationKeys.given) { first, _ in first }.merging(server.given) { first, _ in first }
+    }
+
     func validate() throws {
-        _ = try parsedSettings()
+        _ = try makeConfiguration()
     }
 
-    /// Flag values checked and converted; every failure names its flag.
-    struct Settings {
-        var webhookAddress: ListenAddress
-        var metricsAddress: ListenAddress
-        var gracePeriod: Duration
-        var logLevel: Logger.Level
-        var logFormat: LineLogHandler.Format
-        var certificatePath: String
-        var keyPath: String
-    }
-
-    func parsedSettings() throws -> Settings {
-        func invalid(_ flag: String, _ value: String, _ expected: String) -> ValidationError {
-            ValidationError("--\(flag)=\(value) is not valid; expected \(expected)")
+    /// The configuration from the flags and the process environment; a refusal becomes a `ValidationError`, which
+    /// `main()` turns into exit status 2.
+    func makeConfiguration() throws -> ReloaderConfiguration {
+        do {
+            return try ReloaderConfiguration(flags: givenFlags, environment: ProcessInfo.processInfo.environment)
+        } catch {
+            throw ValidationError(error.description)
         }
-        let webhook: ListenAddress
-        let metrics: ListenAddress
-        do { webhook = try ListenAddress(parsing: webhookAddress) } catch {
-            throw invalid("webhook-address", webhookAddress, "host:port or :port")
-        }
-        do { metrics = try ListenAddress(parsing: metricsAddress) } catch {
-            throw invalid("metrics-address", metricsAddress, "host:port or :port")
-        }
-        guard maxConnections > 0 else { throw invalid("max-connections", "\(maxConnections)", "a positive number") }
-        let grace: Duration
-        do { grace = try GoDuration.parse(shutdownGracePeriod) } catch {
-            throw invalid("shutdown-grace-period", shutdownGracePeriod, "a Go duration such as 30s")
-        }
-        guard grace >= .zero else { throw invalid("shutdown-grace-period", shutdownGracePeriod, "a non-negative duration") }
-        let level: Logger.Level
-        switch logLevel.lowercased() {
-        case "trace": level = .trace
-        case "debug": level = .debug
-        case "info": level = .info
-        case "warning", "warn": level = .warning
-        case "error": level = .error
-        case "fatal", "panic": level = .critical
-        default: throw invalid("log-level", logLevel, "trace, debug, info, warning, error, fatal or panic")
-        }
-        let format: LineLogHandler.Format
-        switch logFormat.lowercased() {
-        case "", "text": format = .text
-        case "json": format = .json
-        default: throw invalid("log-format", logFormat, "\"\", text or json")
-        }
-        guard tlsCertFile.isEmpty == tlsPrivateKeyFile.isEmpty else {
-            throw ValidationError("--tls-cert-file and --tls-private-key-file must be given together")
-        }
-        let certificatePath = tlsCertFile.isEmpty ? "\(certDir)/tls.crt" : tlsCertFile
-        let keyPath = tlsPrivateKeyFile.isEmpty ? "\(certDir)/tls.key" : tlsPrivateKeyFile
-        return Settings(
-            webhookAddress: webhook, metricsAddress: metrics, gracePeriod: grace, logLevel: level, logFormat: format,
-            certificatePath: certificatePath, keyPath: keyPath)
     }
 
     func run() throws {
-        let settings = try parsedSettings()
+        let configuration = try makeConfiguration()
         LoggingSystem.bootstrap { label in
-            LineLogHandler(label: label, format: settings.logFormat, level: settings.logLevel)
+            LineLogHandler(label: label, format: configuration.logFormat, level: configuration.logLevel)
         }
         let logger = Logger(label: "reloader.main")
+        let notActedOn = givenFlags.keys.filter(\.isWiredWithReloadEngine).map(\.description).sorted()
+        if !notActedOn.isEmpty {
+            // Accepted so a Reloader manifest starts unchanged, but honest about what does nothing yet.
+            logger.warning(
+                "flags accepted but not acted on until the reload engine is wired (issue 5)",
+                metadata: ["flags": "\(notActedOn.joined(separator: " "))"])
+        }
         do {
-            try Service(settings: settings, maxConnections: maxConnections).run(logger: logger)
+            try Service(configuration: configuration).run(logger: logger)
         } catch {
             logger.critical("reloader cannot start", metadata: ["error": "\(error)"])
             throw ExitCode(1)
@@ -137,36 +92,35 @@ struct ReloaderCommand: ParsableCommand {
 
 /// The running process: servers, certificate watch and signal handling.
 struct Service {
-    let settings: ReloaderCommand.Settings
-    let maxConnections: Int
+    let configuration: ReloaderConfiguration
 
     func run(logger: Logger) throws {
         let metrics = ServerMetrics()
         let ready = Atomic<Bool>(false)
         let certificates = try CertificateReloader(
-            certificatePath: settings.certificatePath, keyPath: settings.keyPath, observer: metrics,
+            certificatePath: configuration.certificatePath, keyPath: configuration.privateKeyPath, observer: metrics,
             logger: Logger(label: "reloader.certificates"))
 
         var webhookRoutes = Router()
         webhookRoutes.add("POST", "/validate", ValidateHandler(logger: Logger(label: "reloader.admission")))
         var limits = ServerLimits()
-        limits.maxConnections = maxConnections
+        limits.maxConnections = configuration.maxConnections
         let webhook = try HTTPServer(
-            configuration: .init(address: settings.webhookAddress, limits: limits), handler: webhookRoutes,
+            configuration: .init(address: configuration.webhookAddress, limits: limits), handler: webhookRoutes,
             certificates: certificates.certificates, observer: metrics, logger: Logger(label: "reloader.webhook"))
         let metricsServer = try HTTPServer(
-            configuration: .init(address: settings.metricsAddress, eventLoopCount: 1),
+            configuration: .init(address: configuration.metricsAddress, eventLoopCount: 1),
             handler: MetricsRoutes.makeRouter(metrics: metrics, isReady: { ready.load(ordering: .relaxed) }),
             certificates: nil, observer: NoServerObserver(), logger: Logger(label: "reloader.metrics"))
 
         let stopping = Atomic<Bool>(false)
         let stop: @Sendable (Int32) -> Void = { signal in
             guard !stopping.exchange(true, ordering: .relaxed) else { return }
-            logger.info("stopping", metadata: ["signal": "\(signal)", "grace": "\(settings.gracePeriod)"])
+            logger.info("stopping", metadata: ["signal": "\(signal)", "grace": "\(configuration.shutdownGracePeriod)"])
             // Not ready from now on, but the metrics listener stays up while the webhook drains, so probes
             // see 503 on /readyz (and 200 on /healthz) instead of a refused connection.
             ready.store(false, ordering: .relaxed)
-            webhook.shutdown(gracePeriod: settings.gracePeriod)
+            webhook.shutdown(gracePeriod: configuration.shutdownGracePeriod)
             certificates.stop()
         }
         var sources: [any DispatchSourceSignal] = []
@@ -186,7 +140,7 @@ struct Service {
             "serving",
             metadata: [
                 "webhook": "https://\(webhook.address)/validate", "metrics": "http://\(metricsServer.address)/metrics",
-                "certificate": "\(settings.certificatePath)",
+                "certificate": "\(configuration.certificatePath)",
             ])
         webhook.wait()
         metricsServer.shutdown(gracePeriod: .seconds(1))

@@ -1,4 +1,5 @@
 import Foundation
+import Reloader
 import TestSupport
 import Testing
 
@@ -38,6 +39,57 @@ struct CommandLineTests {
         let result = try await runReloaderToExit(portZero + ["--cert-dir", directory.path])
         #expect(result.status == 1, "stderr: \(result.stderr)")
         #expect(result.stderr.contains(directory.file("tls.crt")), "stderr: \(result.stderr)")
+    }
+
+    @Test("bad Reloader flag values exit 2 naming the flag", arguments: [
+        ("--reload-strategy=foo", "--reload-strategy=foo is not valid"),
+        ("--auto-reload-all=maybe", "--auto-reload-all=maybe is not valid"),
+        ("--resources-to-ignore=configmaps,secrets", "--resources-to-ignore: accepts configmaps or secrets, not both"),
+        ("--ignored-workload-types=deployments", "--ignored-workload-types=deployments is not valid"),
+        ("--namespace-selector=tier in (web", "--namespace-selector=tier in (web is not valid"),
+        ("-auto-reload-all", "write --auto-reload-all"),
+        ("--enable-ha", "--enable-ha needs the environment variable POD_NAME"),
+    ])
+    func badReloaderFlag(argument: String, message: String) async throws {
+        let result = try await runReloaderToExit(portZero + [argument])
+        #expect(result.status == 2, "stderr: \(result.stderr)")
+        #expect(result.stderr.contains(message), "stderr: \(result.stderr)")
+    }
+
+    @Test("--enable-ha false with a space exits 2: pflag would have set true")
+    func separateBooleanValue() async throws {
+        let result = try await runReloaderToExit(portZero + ["--enable-ha", "false"])
+        #expect(result.status == 2, "stderr: \(result.stderr)")
+        #expect(result.stderr.contains("write --enable-ha=false"), "stderr: \(result.stderr)")
+    }
+
+    @Test("--help lists every contract flag and exits 0")
+    func helpListsEveryFlag() throws {
+        let result = try ProcessRunner.run(try ReloaderProcess.executablePath(), ["--help"], check: false)
+        #expect(result.status == 0, "stderr: \(result.stderr)")
+        for flag in ConfigurationFlag.allCases {
+            let listed = result.stdout.contains("--\(flag.name) ") || result.stdout.contains("--\(flag.name),")
+            #expect(listed, "--help lacks --\(flag.name)")
+            for alias in flag.aliases { #expect(result.stdout.contains("--\(alias)"), "--help lacks --\(alias)") }
+        }
+    }
+
+    @Test("a Reloader Helm chart argument list starts the server and names the flags not acted on yet")
+    func helmChartArguments() async throws {
+        let process = try await ReloaderProcess.start([
+            "--reload-strategy=annotations", "--auto-reload-all=true", "--namespaces-to-ignore=kube-system",
+            "--is-Argo-Rollouts=false", "--log-format=json", "--resources-to-ignore=secrets",
+            "--ignored-workload-types=jobs,cronjobs", "--namespace-selector=\"team=a,env=prod\"",
+            "--resource-label-selector=reloader=enabled", "--enable-pprof", "--pprof-addr=127.0.0.1:0",
+            "--enable-csi-integration=true", "--configmap-annotation", "example.com/reload",
+            "--reload-on-create=true", "--reload-on-delete", "true", "--sync-after-restart=true",
+            "--log-level=info",
+        ])
+        defer { process.cleanup() }
+        #expect(process.isRunning)
+        #expect(process.stderr.contains("\"msg\":\"serving\""), "stderr: \(process.stderr)")
+        #expect(process.stderr.contains("not acted on until the reload engine"), "stderr: \(process.stderr)")
+        #expect(process.stderr.contains("--reload-strategy"), "stderr: \(process.stderr)")
     }
 
     /// Listeners on ephemeral ports, so a process that wrongly starts cannot collide with anything.

@@ -116,11 +116,18 @@ final class ReloaderProcess: @unchecked Sendable {  // the Process is only touch
         throw ExecutableNotFound(name: name, variable: variable, searched: candidates)
     }
 
-    /// Reads both ports from `... reloader.main: serving ... metrics=http://H:P/metrics webhook=https://H:P/validate`.
+    /// Reads both ports from `... reloader.main: serving ... metrics=http://H:P/metrics webhook=https://H:P/validate`,
+    /// or from the same line in JSON (`--log-format=json`: `"msg":"serving",..."metrics":"http://H:P/metrics"`).
     static func servingPorts(in log: String) -> (webhook: Int, metrics: Int)? {
-        for line in log.split(separator: "\n") where line.contains("reloader.main: serving") {
-            guard let webhook = port(after: "webhook=https://", before: "/validate", in: line),
+        for line in log.split(separator: "\n")
+        where line.contains("reloader.main: serving")
+            || (line.contains("\"logger\":\"reloader.main\"") && line.contains("\"msg\":\"serving\""))
+        {
+            guard
+                let webhook = port(after: "webhook=https://", before: "/validate", in: line)
+                    ?? port(after: "\"webhook\":\"https://", before: "/validate", in: line),
                 let metrics = port(after: "metrics=http://", before: "/metrics", in: line)
+                    ?? port(after: "\"metrics\":\"http://", before: "/metrics", in: line)
             else { continue }
             return (webhook, metrics)
         }
