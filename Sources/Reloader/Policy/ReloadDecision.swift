@@ -31,6 +31,8 @@ public struct ReloadDecision: Sendable, Hashable {
         case noContainer
         /// Δ A suspended CronJob gets no Job.
         case cronJobSuspended
+        /// The workload object lacks what the write needs (a CronJob without `metadata.uid`, a Job without a name).
+        case incompleteWorkload
         /// The workload already carries this hash (env var or last-reloaded-from): nothing to write.
         case alreadyCurrent
 
