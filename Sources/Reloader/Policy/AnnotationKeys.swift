@@ -1,0 +1,85 @@
+/// The renameable annotation keys (contract §2, last column), defaulting to Reloader's. The flag layer replaces
+/// single keys (`--auto-annotation=example.com/auto` sets `auto`); everything in Policy reads keys from here.
+/// A pure value.
+public struct AnnotationKeys: Sendable, Hashable {
+    /// `--auto-annotation`
+    public var auto = "reloader.stakater.com/auto"
+    /// `--configmap-auto-annotation`
+    public var configMapAuto = "configmap.reloader.stakater.com/auto"
+    /// `--secret-auto-annotation`
+    public var secretAuto = "secret.reloader.stakater.com/auto"
+    /// `--secretproviderclass-auto-annotation`
+    public var secretProviderClassAuto = "secretproviderclass.reloader.stakater.com/auto"
+    /// `--configmap-annotation`
+    public var configMapReload = "configmap.reloader.stakater.com/reload"
+    /// `--secret-annotation`
+    public var secretReload = "secret.reloader.stakater.com/reload"
+    /// `--secretproviderclass-annotation`
+    public var secretProviderClassReload = "secretproviderclass.reloader.stakater.com/reload"
+    /// `--auto-search-annotation`
+    public var search = "reloader.stakater.com/search"
+    /// `--search-match-annotation`
+    public var match = "reloader.stakater.com/match"
+    /// `--ignore-annotation`
+    public var ignore = "reloader.stakater.com/ignore"
+    /// `--configmap-exclude-annotation`
+    public var configMapExclude = "configmaps.exclude.reloader.stakater.com/reload"
+    /// `--secret-exclude-annotation`
+    public var secretExclude = "secrets.exclude.reloader.stakater.com/reload"
+    /// `--secretproviderclass-exclude-annotation`
+    public var secretProviderClassExclude = "secretproviderclasses.exclude.reloader.stakater.com/reload"
+    /// `--pause-deployment-annotation`
+    public var pausePeriod = "deployment.reloader.stakater.com/pause-period"
+    /// `--pause-deployment-time-annotation`
+    public var pausedAt = "deployment.reloader.stakater.com/paused-at"
+
+    public init() {}
+
+    /// The rename flag of each key, for the flag layer and its help text, in contract §2 order.
+    public static var renameFlags: [(flag: String, key: WritableKeyPath<AnnotationKeys, String>)] {
+        [
+            ("auto-annotation", \.auto),
+            ("configmap-auto-annotation", \.configMapAuto),
+            ("secret-auto-annotation", \.secretAuto),
+            ("secretproviderclass-auto-annotation", \.secretProviderClassAuto),
+            ("configmap-annotation", \.configMapReload),
+            ("secret-annotation", \.secretReload),
+            ("secretproviderclass-annotation", \.secretProviderClassReload),
+            ("auto-search-annotation", \.search),
+            ("search-match-annotation", \.match),
+            ("ignore-annotation", \.ignore),
+            ("configmap-exclude-annotation", \.configMapExclude),
+            ("secret-exclude-annotation", \.secretExclude),
+            ("secretproviderclass-exclude-annotation", \.secretProviderClassExclude),
+            ("pause-deployment-annotation", \.pausePeriod),
+            ("pause-deployment-time-annotation", \.pausedAt),
+        ]
+    }
+
+    /// This config kind's named reload list key.
+    public func reload(for kind: ConfigKind) -> String {
+        switch kind {
+        case .configMap: configMapReload
+        case .secret: secretReload
+        case .secretProviderClass: secretProviderClassReload
+        }
+    }
+
+    /// This config kind's typed auto key.
+    public func typedAuto(for kind: ConfigKind) -> String {
+        switch kind {
+        case .configMap: configMapAuto
+        case .secret: secretAuto
+        case .secretProviderClass: secretProviderClassAuto
+        }
+    }
+
+    /// This config kind's exclude list key (read from workload metadata only).
+    public func exclude(for kind: ConfigKind) -> String {
+        switch kind {
+        case .configMap: configMapExclude
+        case .secret: secretExclude
+        case .secretProviderClass: secretProviderClassExclude
+        }
+    }
+}

@@ -1,0 +1,2 @@
+/// Namespace for the pure policy suites, so `swift test --filter Policy` selects them all.
+enum PolicyTests {}
