@@ -3,7 +3,6 @@
 /// annotations. Keys are renamed by flags (`--auto-annotation`, `--configmap-annotation`, ...), so the wiring
 /// builds this value from the flags; `defaults` holds the contract's default names.
 /// A pure value.
-// TODO(#5): derive `defaults` from Policy/Annotations.swift once the policy branch lands (one place for the strings).
 public struct IndexedAnnotationKeys: Sendable, Hashable {
     /// The named-reload list key of each config kind (`configmap.reloader.stakater.com/reload`, ...): the index
     /// keeps a namespace-wide list of the workloads carrying one, because a named reload needs no usage (§2.1 step 5).
@@ -22,29 +21,25 @@ public struct IndexedAnnotationKeys: Sendable, Hashable {
         return kept[index]
     }
 
-    /// The contract's default keys (contract §2), workload side only: `match` and `ignore` live on configs.
-    public static let defaults = IndexedAnnotationKeys(
-        reloadLists: [
-            .configMap: "configmap.reloader.stakater.com/reload",
-            .secret: "secret.reloader.stakater.com/reload",
-            .secretProviderClass: "secretproviderclass.reloader.stakater.com/reload",
-        ],
-        otherKeys: [
-            "reloader.stakater.com/auto",
-            "configmap.reloader.stakater.com/auto",
-            "secret.reloader.stakater.com/auto",
-            "secretproviderclass.reloader.stakater.com/auto",
-            "reloader.stakater.com/search",
-            "configmaps.exclude.reloader.stakater.com/reload",
-            "secrets.exclude.reloader.stakater.com/reload",
-            "secretproviderclasses.exclude.reloader.stakater.com/reload",
-            "reloader.stakater.com/rollout-strategy",
-            "deployment.reloader.stakater.com/pause-period",
-            "deployment.reloader.stakater.com/paused-at",
-        ])
+    /// The workload-side keys of `keys` (contract §2): `match` and `ignore` live on configs, so they are not kept.
+    public init(_ keys: AnnotationKeys) {
+        self.init(
+            reloadLists: [
+                .configMap: keys.configMapReload, .secret: keys.secretReload,
+                .secretProviderClass: keys.secretProviderClassReload,
+            ],
+            otherKeys: [
+                keys.auto, keys.configMapAuto, keys.secretAuto, keys.secretProviderClassAuto, keys.search,
+                keys.configMapExclude, keys.secretExclude, keys.secretProviderClassExclude,
+                Annotations.rolloutStrategy, keys.pausePeriod, keys.pausedAt,
+            ])
+    }
+
+    /// The contract's default keys, from `AnnotationKeys` (the one place the strings are written).
+    public static let defaults = IndexedAnnotationKeys(AnnotationKeys())
 
     /// The pod-template annotation the annotations strategy writes (contract §2, §5.2); not renamable.
-    public static let lastReloadedFrom = "reloader.stakater.com/last-reloaded-from"
+    public static let lastReloadedFrom = Annotations.lastReloadedFrom
     /// Prefix of the env vars the env-vars strategy writes (`STAKATER_<NAME>_CONFIGMAP`, contract §5.1).
     public static let reloaderEnvPrefix = "STAKATER_"
 }

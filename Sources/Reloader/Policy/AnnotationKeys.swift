@@ -35,25 +35,33 @@ public struct AnnotationKeys: Sendable, Hashable {
 
     public init() {}
 
-    /// The rename flag of each key, for the flag layer and its help text, in contract §2 order.
-    public static var renameFlags: [(flag: String, key: WritableKeyPath<AnnotationKeys, String>)] {
+    /// The rename flag of each key, in contract §2 order (flag names are written once, in `ConfigurationFlag`).
+    public static var renameFlags: [(flag: ConfigurationFlag, key: WritableKeyPath<AnnotationKeys, String>)] {
         [
-            ("auto-annotation", \.auto),
-            ("configmap-auto-annotation", \.configMapAuto),
-            ("secret-auto-annotation", \.secretAuto),
-            ("secretproviderclass-auto-annotation", \.secretProviderClassAuto),
-            ("configmap-annotation", \.configMapReload),
-            ("secret-annotation", \.secretReload),
-            ("secretproviderclass-annotation", \.secretProviderClassReload),
-            ("auto-search-annotation", \.search),
-            ("search-match-annotation", \.match),
-            ("ignore-annotation", \.ignore),
-            ("configmap-exclude-annotation", \.configMapExclude),
-            ("secret-exclude-annotation", \.secretExclude),
-            ("secretproviderclass-exclude-annotation", \.secretProviderClassExclude),
-            ("pause-deployment-annotation", \.pausePeriod),
-            ("pause-deployment-time-annotation", \.pausedAt),
+            (.autoAnnotation, \.auto),
+            (.configMapAutoAnnotation, \.configMapAuto),
+            (.secretAutoAnnotation, \.secretAuto),
+            (.secretProviderClassAutoAnnotation, \.secretProviderClassAuto),
+            (.configMapAnnotation, \.configMapReload),
+            (.secretAnnotation, \.secretReload),
+            (.secretProviderClassAnnotation, \.secretProviderClassReload),
+            (.autoSearchAnnotation, \.search),
+            (.searchMatchAnnotation, \.match),
+            (.ignoreAnnotation, \.ignore),
+            (.configMapExcludeAnnotation, \.configMapExclude),
+            (.secretExcludeAnnotation, \.secretExclude),
+            (.secretProviderClassExcludeAnnotation, \.secretProviderClassExclude),
+            (.pauseDeploymentAnnotation, \.pausePeriod),
+            (.pauseDeploymentTimeAnnotation, \.pausedAt),
         ]
+    }
+
+    /// The defaults with the keys the flags renamed (`ReloaderConfiguration.annotationKeyOverrides`).
+    public init(overrides: [ConfigurationFlag: String]) {
+        self.init()
+        for (flag, key) in Self.renameFlags {
+            if let renamed = overrides[flag] { self[keyPath: key] = renamed }
+        }
     }
 
     /// This config kind's named reload list key.

@@ -88,11 +88,12 @@ extension PolicyTests {
                 ("pause-deployment-time-annotation", "deployment.reloader.stakater.com/paused-at"),
             ])
         func defaultsAndFlags(flag: String, key: String) throws {
-            let entry = try #require(AnnotationKeys.renameFlags.first { $0.flag == flag })
+            let entry = try #require(AnnotationKeys.renameFlags.first { $0.flag.rawValue == flag })
             #expect(AnnotationKeys()[keyPath: entry.key] == key)
             var renamed = AnnotationKeys()
             renamed[keyPath: entry.key] = "example.com/x"
             #expect(renamed[keyPath: entry.key] == "example.com/x")
+            #expect(AnnotationKeys(overrides: [entry.flag: "example.com/y"])[keyPath: entry.key] == "example.com/y")
         }
 
         @Test("the fixed keys are Reloader's")
@@ -100,6 +101,7 @@ extension PolicyTests {
             #expect(Annotations.lastReloadedFrom == "reloader.stakater.com/last-reloaded-from")
             #expect(Annotations.rolloutStrategy == "reloader.stakater.com/rollout-strategy")
             #expect(AnnotationKeys.renameFlags.count == 15)
+            #expect(Set(AnnotationKeys.renameFlags.map(\.flag)) == Set(ConfigurationFlag.allCases.filter(\.isAnnotationRename)))
         }
     }
 }
