@@ -35,12 +35,11 @@ public struct LabelSelector: Sendable, Hashable {
     public init(requirements: [Requirement] = []) { self.requirements = requirements }
 
     /// Parses flag entries (each may be a legacy `k:v`/`k:*` or a selector string); all requirements are ANDed.
+    /// As Reloader does, each entry is rewritten, then the entries are joined with commas and parsed as one
+    /// selector, so `k in (a,b)` that the list flag split at its comma is whole again.
     public init(entries: [String]) throws(ParseError) {
-        var requirements: [Requirement] = []
-        for entry in entries where !entry.trimmingSpaces.isEmpty {
-            requirements += try Self.parse(Self.legacyRewritten(entry))
-        }
-        self.requirements = requirements
+        let rewritten = entries.filter { !$0.trimmingSpaces.isEmpty }.map(Self.legacyRewritten)
+        requirements = rewritten.isEmpty ? [] : try Self.parse(rewritten.joined(separator: ","))
     }
 
     public func matches(_ labels: [String: String]) -> Bool {

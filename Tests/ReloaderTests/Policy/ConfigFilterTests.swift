@@ -27,6 +27,8 @@ extension PolicyTests {
                 (["app=web", "team=a"], ["app": "web", "team": "a"], true),  // entries ANDed
                 (["app=web", "team=a"], ["app": "web"], false),
                 (["app=web,team=a"], ["app": "web"], false),
+                (["app in (web", "api)"], ["app": "api"], true),  // a set the list flag split at its comma
+                (["app:web", "team in (a", "b)"], ["app": "web", "team": "b"], true),
                 ([], [:], true),
             ] as [([String], [String: String], Bool)])
         func selectors(entries: [String], labels: [String: String], matches: Bool) throws {
