@@ -2,13 +2,20 @@ public import Logging
 public import WebhookServer
 
 /// Answers `POST /validate`: decodes the AdmissionReview and always allows it. Bad bodies get a 400 with the
-/// reason (never a denial: a malformed review is the caller's bug, not a write we object to). Stateless and
-/// immutable, so it is safe on any event-loop thread.
+/// reason (never a denial: a malformed review is the caller's bug, not a write we object to). With an engine,
+/// the answer is the engine's (the dry-run plan as warnings, when asked for); `X-Reloader-DryRun: true` (value
+/// in any case) asks for the plan and enqueues nothing (contract §12). Immutable, so it is safe on any
+/// event-loop thread.
 public struct ValidateHandler: HTTPHandler {
-    private let logger: Logger
+    /// The request header that turns one review into a dry run.
+    public static let dryRunHeader = "x-reloader-dryrun"
 
-    public init(logger: Logger) {
+    private let logger: Logger
+    private let engine: AdmissionEngine?
+
+    public init(logger: Logger, engine: AdmissionEngine? = nil) {
         self.logger = logger
+        self.engine = engine
     }
 
     public func handle(_ request: HTTPRequest) -> HTTPResponse {
@@ -36,10 +43,18 @@ public struct ValidateHandler: HTTPHandler {
                 "k8s.kind": "\(admission.kind.kind)", "k8s.namespace": "\(admission.namespace ?? "")",
                 "k8s.name": "\(admission.name ?? "")", "k8s.dry_run": "\(admission.isDryRun)",
             ])
+        let response =
+            engine?.review(review, dryRunHeader: Self.asksForDryRun(request.headers))
+            ?? AdmissionResponse(uid: admission.uid)
         var headers = HTTPHeaders()
         headers.add(name: "content-type", value: "application/json")
-        return HTTPResponse(
-            status: 200, headers: headers, body: AdmissionResponse(uid: admission.uid).encodedReview())
+        return HTTPResponse(status: 200, headers: headers, body: response.encodedReview())
+    }
+
+    /// `X-Reloader-DryRun: true`, the value compared case-insensitively and trimmed of spaces and tabs.
+    static func asksForDryRun(_ headers: HTTPHeaders) -> Bool {
+        guard let value = headers[dryRunHeader] else { return false }
+        return value.trimmingSpacesAndTabs.lowercased() == "true"
     }
 
     /// `application/json`, in any case, with or without parameters (RFC 9110 §8.3.1). Pure Swift on purpose:
@@ -52,5 +67,17 @@ public struct ValidateHandler: HTTPHandler {
         let expected = "application/json".utf8
         return trimmed.count == expected.count
             && zip(trimmed, expected).allSatisfy { ($0 | 0x20) == $1 || $0 == $1 }
+    }
+}
+
+extension String {
+    fileprivate var trimmingSpacesAndTabs: Substring {
+        let isBlank: (Character) -> Bool = { $0 == " " || $0 == "\t" }
+        guard let start = firstIndex(where: { !isBlank($0) }),
+            let end = lastIndex(where: { !isBlank($0) })
+        else {
+            return ""
+        }
+        return self[start...end]
     }
 }

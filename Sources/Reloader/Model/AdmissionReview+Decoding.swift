@@ -248,7 +248,8 @@ private func stringFields(
 }
 
 extension KubeObject {
-    /// Reads `request.object`/`oldObject`: metadata always, `data`/`binaryData` for ConfigMaps and Secrets.
+    /// Reads `request.object`/`oldObject`: metadata always, `data`/`binaryData` for ConfigMaps and Secrets, `spec`
+    /// as a tree when present (workloads: the index reads their pod template).
     /// Other kinds use `data` for other shapes (ControllerRevision's is an object), so a non-string `data` is an
     /// error only once `kind` (which may come after it) says the object is a ConfigMap or Secret, or is absent.
     static func read(
@@ -271,6 +272,7 @@ extension KubeObject {
             case "metadata": object.metadata = try ObjectMeta.read(&reader, "\(path()).metadata", &errors) ?? ObjectMeta()
             case "data": object.data = try optionalStringMap(&reader, "\(path()).data", &dataError)
             case "binaryData": object.binaryData = try optionalStringMap(&reader, "\(path()).binaryData", &dataError)
+            case "spec": object.spec = try reader.readValue()
             default: try reader.skipValue()
             }
         }

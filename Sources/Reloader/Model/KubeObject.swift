@@ -1,5 +1,6 @@
 /// The part of a Kubernetes object (`request.object` / `request.oldObject`) reloader reads: its metadata and,
-/// for ConfigMaps and Secrets, the content maps. Everything else (spec, status, managedFields) is skipped.
+/// for ConfigMaps and Secrets, the content maps, and `spec` (for workloads). Everything else (status,
+/// managedFields) is skipped.
 public struct KubeObject: Sendable, Equatable {
     public var apiVersion: String?
     public var kind: String?
@@ -8,16 +9,20 @@ public struct KubeObject: Sendable, Equatable {
     public var data: [String: String]?
     /// ConfigMap `binaryData` (base64 strings). nil for other kinds.
     public var binaryData: [String: String]?
+    /// `spec`, as a tree: workload reviews feed the reverse index from it (the pod template). nil when absent
+    /// (ConfigMaps and Secrets have none).
+    public var spec: JSONValue?
 
     public init(
         apiVersion: String? = nil, kind: String? = nil, metadata: ObjectMeta = ObjectMeta(),
-        data: [String: String]? = nil, binaryData: [String: String]? = nil
+        data: [String: String]? = nil, binaryData: [String: String]? = nil, spec: JSONValue? = nil
     ) {
         self.apiVersion = apiVersion
         self.kind = kind
         self.metadata = metadata
         self.data = data
         self.binaryData = binaryData
+        self.spec = spec
     }
 }
 

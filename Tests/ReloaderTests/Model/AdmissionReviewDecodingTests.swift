@@ -79,6 +79,9 @@ struct AdmissionReviewDecodingTests {
         #expect(request.kind == GroupVersionKind(group: "apps", version: "v1", kind: "Deployment"))
         #expect(request.object?.metadata.annotations?["reloader.stakater.com/auto"] == "true")
         #expect(request.object?.data == nil)
+        // The spec is kept as a tree: workload reviews feed the reverse index from the pod template.
+        #expect(request.object?.spec?[path: ["template", "spec", "containers"]]?.arrayValue?.count == 1)
+        #expect(request.oldObject == nil)
     }
 
     /// What a malformed fixture must fail with; `notJSON` carries Foundation's message, so only its case is checked.
