@@ -10,7 +10,7 @@ KUBE_VENV := .venv-kube
 KUBE_PY_CLIENT := 37.0.2
 KUBE_VENV_STAMP := $(KUBE_VENV)/.kubernetes-$(KUBE_PY_CLIENT)
 
-.PHONY: deps bench-deps pyenv build release test integration run certs bench fuzz clean
+.PHONY: deps bench-deps pyenv build release test integration run certs bench fuzz lint format clean
 
 # Installs the system packages the build and tests need, only when one is missing (a fast no-op otherwise).
 deps:
@@ -59,6 +59,15 @@ bench: bench-deps release
 
 fuzz: deps
 	@scripts/fuzz.sh
+
+# Formatting (`.swift-format`: 4 spaces, 120 columns). `lint` fails on any difference; `format` rewrites in place.
+SWIFT_SOURCES := Sources Tests Benchmarks Fuzz Package.swift
+
+lint:
+	$(SWIFT) format lint --strict -r $(SWIFT_SOURCES)
+
+format:
+	$(SWIFT) format -i -r $(SWIFT_SOURCES)
 
 clean:
 	rm -rf .build

@@ -93,7 +93,8 @@ func deploymentJSON(_ index: Int, configsPerNamespace: Int, random: inout SplitM
             let ref = secret ? "secretKeyRef" : "configMapKeyRef"
             env.append(#"{"name":"VALUE_\#(n)","valueFrom":{"\#(ref)":{"name":"\#(configName)","key":"value"}}}"#)
         case 1:
-            envFrom.append(secret ? #"{"secretRef":{"name":"\#(configName)"}}"# : #"{"configMapRef":{"name":"\#(configName)"}}"#)
+            envFrom.append(
+                secret ? #"{"secretRef":{"name":"\#(configName)"}}"# : #"{"configMapRef":{"name":"\#(configName)"}}"#)
         case 2:
             volumes.append(
                 secret
@@ -160,7 +161,8 @@ func makePages(workloads: Int) -> (pages: [[UInt8]], itemBytes: Int) {
             itemBytes += item.utf8.count
             items.append(item)
         }
-        let continueToken = end < workloads ? "eyJ2IjoibWV0YS5rOHMuaW8vdjEiLCJydiI6MTAwMDAwLCJzdGFydCI6IjEwMDAifQ\(end)" : ""
+        let continueToken =
+            end < workloads ? "eyJ2IjoibWV0YS5rOHMuaW8vdjEiLCJydiI6MTAwMDAwLCJzdGFydCI6IjEwMDAifQ\(end)" : ""
         let page = """
             {"kind":"DeploymentList","apiVersion":"apps/v1","metadata":{"resourceVersion":"999999",\
             "continue":"\(continueToken)"},"items":[\(items.joined(separator: ","))]}

@@ -280,7 +280,8 @@ print("| listAll, pageSize \(pageSize): wall time | \(String(format: "%.3f s", l
 print("| listAll: objects/s | \(grouped(Double(median.items) / listSeconds)) |")
 print(
     "| listAll: response bytes/s | "
-        + String(format: "%.1f MiB/s (%.1f MiB per list)", Double(median.bytes) / listSeconds / 1_048_576,
+        + String(
+            format: "%.1f MiB/s (%.1f MiB per list)", Double(median.bytes) / listSeconds / 1_048_576,
             Double(median.bytes) / 1_048_576) + " |")
 print("| listAll: requests per full list | \(median.requests) (\(listVersion)) |")
 print(

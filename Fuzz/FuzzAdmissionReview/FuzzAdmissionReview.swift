@@ -13,7 +13,9 @@ public func fuzzAdmissionReview(_ data: UnsafePointer<UInt8>, _ size: Int) -> CI
     switch first {
     case .success(let review):
         let uid = review.request.uid
-        if uid.isEmpty || uid.count > AdmissionRequest.maximumUIDLength { fatalError("accepted uid of \(uid.count) characters") }
+        if uid.isEmpty || uid.count > AdmissionRequest.maximumUIDLength {
+            fatalError("accepted uid of \(uid.count) characters")
+        }
     case .failure(let error):
         // Reasons go back to the API server and into logs; they must stay short whatever the input.
         let reason = error.description
@@ -34,4 +36,3 @@ public func fuzzAdmissionReview(_ data: UnsafePointer<UInt8>, _ size: Int) -> CI
     }
     return 0
 }
-

@@ -23,12 +23,20 @@ func check(_ condition: Bool, _ message: @autoclosure () -> String) {
 }
 
 func framingIsSafe(_ headers: HTTPHeaders) -> Bool {
-    let lengths = headers.values("content-length").flatMap { $0.split(separator: ",", omittingEmptySubsequences: false) }
-        .map { $0.trimmingSpaces() }
+    let lengths = headers.values("content-length").flatMap {
+        $0.split(separator: ",", omittingEmptySubsequences: false)
+    }
+    .map { $0.trimmingSpaces() }
     let encodings = headers.values("transfer-encoding")
     if !lengths.isEmpty && !encodings.isEmpty { return false }
     if Set(lengths).count > 1 { return false }
-    if !encodings.isEmpty && encodings.flatMap({ $0.split(separator: ",") }).map({ $0.trimmingSpaces().lowercased() }).filter({ !$0.isEmpty }) != ["chunked"] { return false }
+    if !encodings.isEmpty
+        && encodings.flatMap({ $0.split(separator: ",") }).map({ $0.trimmingSpaces().lowercased() }).filter({
+            !$0.isEmpty
+        }) != ["chunked"]
+    {
+        return false
+    }
     return true
 }
 
@@ -50,13 +58,21 @@ func run(_ bytes: [UInt8], pieceSizes: (Int) -> Int) -> Outcome {
             case .dispatch(let request, let closeAfter):
                 check(request.body.count <= fuzzLimits.maxBodyBytes, "body of \(request.body.count) bytes dispatched")
                 check(framingIsSafe(request.headers), "smuggling-shaped framing dispatched: \(request.headers.fields)")
-                check(!request.method.isEmpty && request.method.utf8.allSatisfy(isTokenCharacter), "bad method \(request.method)")
+                check(
+                    !request.method.isEmpty && request.method.utf8.allSatisfy(isTokenCharacter),
+                    "bad method \(request.method)")
                 for (name, value) in request.headers {
-                    check(!name.isEmpty && name.utf8.allSatisfy(isTokenCharacter), "bad header name \(name.debugDescription)")
-                    check(!value.utf8.contains(where: { $0 == 0x0D || $0 == 0x0A || $0 == 0 }), "bad header value \(value.debugDescription)")
+                    check(
+                        !name.isEmpty && name.utf8.allSatisfy(isTokenCharacter),
+                        "bad header name \(name.debugDescription)")
+                    check(
+                        !value.utf8.contains(where: { $0 == 0x0D || $0 == 0x0A || $0 == 0 }),
+                        "bad header value \(value.debugDescription)")
                 }
                 if let length = request.headers["content-length"], !length.contains(",") {
-                    check(Int(length) == request.body.count, "body of \(request.body.count) bytes under Content-Length \(length)")
+                    check(
+                        Int(length) == request.body.count,
+                        "body of \(request.body.count) bytes under Content-Length \(length)")
                 }
                 outcome.dispatched.append(request)
                 outcome.closeAfter.append(closeAfter)
@@ -76,7 +92,8 @@ func run(_ bytes: [UInt8], pieceSizes: (Int) -> Int) -> Outcome {
         }
     }
     if outcome.end != nil {
-        check(machine.received(Array("GET / HTTP/1.1\r\nHost: x\r\n\r\n".utf8), now: now) == .close, "input after close")
+        check(
+            machine.received(Array("GET / HTTP/1.1\r\nHost: x\r\n\r\n".utf8), now: now) == .close, "input after close")
     }
     return outcome
 }

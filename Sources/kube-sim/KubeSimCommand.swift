@@ -21,10 +21,14 @@ struct KubeSimCommand: ParsableCommand {
     @Option(name: .customLong("kubeconfig-out"), help: "Where to write the kubeconfig for this simulator.")
     var kubeconfigOut: String
 
-    @Option(name: .customLong("cert-dir"), help: "Where to write the generated CA and serving pair (default: a temporary directory).")
+    @Option(
+        name: .customLong("cert-dir"),
+        help: "Where to write the generated CA and serving pair (default: a temporary directory).")
     var certDir: String?
 
-    @Option(name: .customLong("continue-retention-seconds"), help: "Minimum lifetime of a list continue token before 410 Expired.")
+    @Option(
+        name: .customLong("continue-retention-seconds"),
+        help: "Minimum lifetime of a list continue token before 410 Expired.")
     var continueRetentionSeconds: Int = 300
 
     @Option(
@@ -77,7 +81,9 @@ struct KubeSimCommand: ParsableCommand {
         }
         logger.info("serving", metadata: ["url": "\(server.url)", "kubeconfig": "\(server.kubeconfigPath)"])
         FileHandle.standardOutput.write(
-            Data("kube-sim serving on \(server.url)\n  kubectl --kubeconfig \(server.kubeconfigPath) get namespaces\n".utf8))
+            Data(
+                "kube-sim serving on \(server.url)\n  kubectl --kubeconfig \(server.kubeconfigPath) get namespaces\n"
+                    .utf8))
         server.wait()
         server.cleanUp()
         withExtendedLifetime(sources) {}

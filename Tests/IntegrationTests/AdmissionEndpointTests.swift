@@ -43,12 +43,14 @@ struct AdmissionEndpointTests {
         let error = object?["error"] as? String
         #expect(error?.isEmpty == false, "body has no \"error\" string: \(response.body.prefix(300))")
 
-        try await expectAllowed(SharedFixtures.admission.appendingPathComponent("configmap-update.json"), by: reloader, over: wire)
+        try await expectAllowed(
+            SharedFixtures.admission.appendingPathComponent("configmap-update.json"), by: reloader, over: wire)
     }
 
     // HTTP/1.1 only: over HTTP/2 the server answers 413 and then resets the stream with NO_ERROR (RFC 9113 §8.1,
     // checked with nghttp), which curl 7.88 reports as error 92 instead of showing the answer.
-    @Test("a body over the 4 MiB limit gets 413 with a JSON error over HTTP/1.1, and the server still answers afterwards")
+    @Test(
+        "a body over the 4 MiB limit gets 413 with a JSON error over HTTP/1.1, and the server still answers afterwards")
     func oversizedBodyIsRejected() async throws {
         let reloader = try await ReloaderProcess.start()
         defer { reloader.cleanup() }
@@ -62,7 +64,8 @@ struct AdmissionEndpointTests {
         let object = (try? JSONSerialization.jsonObject(with: Data(response.body.utf8))) as? [String: Any]
         #expect((object?["error"] as? String)?.isEmpty == false, "body: \(response.body.prefix(300))")
 
-        try await expectAllowed(SharedFixtures.admission.appendingPathComponent("configmap-update.json"), by: reloader, over: .http1)
+        try await expectAllowed(
+            SharedFixtures.admission.appendingPathComponent("configmap-update.json"), by: reloader, over: .http1)
     }
 
     @Test(
@@ -75,9 +78,11 @@ struct AdmissionEndpointTests {
     func routingErrors(route: RouteCase, wire: WireProtocol) async throws {
         let reloader = try await ReloaderProcess.start()
         defer { reloader.cleanup() }
-        let body = route.method == "POST" ? SharedFixtures.admission.appendingPathComponent("configmap-update.json").path : nil
+        let body =
+            route.method == "POST" ? SharedFixtures.admission.appendingPathComponent("configmap-update.json").path : nil
         let response = try await Curl.perform(
-            reloader.webhookURL + route.path, method: route.method, bodyFile: body, caPath: reloader.certificates.caPath,
+            reloader.webhookURL + route.path, method: route.method, bodyFile: body,
+            caPath: reloader.certificates.caPath,
             http2: wire.isHTTP2, headers: ["Content-Type: \(route.contentType)"])
         #expect(response.status == route.status, "body: \(response.body.prefix(300))")
         #expect(response.httpVersion == wire.curlVersion)
@@ -94,12 +99,16 @@ struct RouteCase: Sendable, CustomTestStringConvertible {
 
 /// Posts `file` to /validate and expects a 200 AdmissionReview allowing it, over the negotiated protocol.
 func expectAllowed(
-    _ file: URL, by reloader: ReloaderProcess, over wire: WireProtocol, sourceLocation: SourceLocation = #_sourceLocation
+    _ file: URL, by reloader: ReloaderProcess, over wire: WireProtocol,
+    sourceLocation: SourceLocation = #_sourceLocation
 ) async throws {
     let uid = try SharedFixtures.requestUID(of: file)
     let response = try await Curl.perform(
-        reloader.webhookURL + "/validate", bodyFile: file.path, caPath: reloader.certificates.caPath, http2: wire.isHTTP2)
-    #expect(response.status == 200, "\(file.lastPathComponent): \(response.body.prefix(300))", sourceLocation: sourceLocation)
+        reloader.webhookURL + "/validate", bodyFile: file.path, caPath: reloader.certificates.caPath,
+        http2: wire.isHTTP2)
+    #expect(
+        response.status == 200, "\(file.lastPathComponent): \(response.body.prefix(300))",
+        sourceLocation: sourceLocation)
     #expect(response.httpVersion == wire.curlVersion, "\(file.lastPathComponent)", sourceLocation: sourceLocation)
     let problem = admissionProblem(in: response.body, expectedUID: uid)
     #expect(problem == nil, "\(file.lastPathComponent): \(problem ?? "")", sourceLocation: sourceLocation)

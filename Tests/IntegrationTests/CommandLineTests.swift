@@ -41,15 +41,20 @@ struct CommandLineTests {
         #expect(result.stderr.contains(directory.file("tls.crt")), "stderr: \(result.stderr)")
     }
 
-    @Test("bad Reloader flag values exit 2 naming the flag", arguments: [
-        ("--reload-strategy=foo", "--reload-strategy=foo is not valid"),
-        ("--auto-reload-all=maybe", "--auto-reload-all=maybe is not valid"),
-        ("--resources-to-ignore=configmaps,secrets", "--resources-to-ignore: accepts configmaps or secrets, not both"),
-        ("--ignored-workload-types=deployments", "--ignored-workload-types=deployments is not valid"),
-        ("--namespace-selector=tier in (web", "--namespace-selector=tier in (web is not valid"),
-        ("-auto-reload-all", "write --auto-reload-all"),
-        ("--enable-ha", "--enable-ha needs the environment variable POD_NAME"),
-    ])
+    @Test(
+        "bad Reloader flag values exit 2 naming the flag",
+        arguments: [
+            ("--reload-strategy=foo", "--reload-strategy=foo is not valid"),
+            ("--auto-reload-all=maybe", "--auto-reload-all=maybe is not valid"),
+            (
+                "--resources-to-ignore=configmaps,secrets",
+                "--resources-to-ignore: accepts configmaps or secrets, not both"
+            ),
+            ("--ignored-workload-types=deployments", "--ignored-workload-types=deployments is not valid"),
+            ("--namespace-selector=tier in (web", "--namespace-selector=tier in (web is not valid"),
+            ("-auto-reload-all", "write --auto-reload-all"),
+            ("--enable-ha", "--enable-ha needs the environment variable POD_NAME"),
+        ])
     func badReloaderFlag(argument: String, message: String) async throws {
         let result = try await runReloaderToExit(portZero + [argument])
         #expect(result.status == 2, "stderr: \(result.stderr)")

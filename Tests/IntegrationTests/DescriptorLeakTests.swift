@@ -32,7 +32,9 @@ struct DescriptorLeakTests {
                     try? client.send((0..<300).map { _ in UInt8.random(in: 0...255, using: &garbage) })
                 case 1:  // a TLS record header, then garbage
                     let client = try TLSTestClient(port: port, tls: false)
-                    try? client.send([0x16, 0x03, 0x01, 0x02, 0x00] + (0..<100).map { _ in UInt8.random(in: 0...255, using: &garbage) })
+                    try? client.send(
+                        [0x16, 0x03, 0x01, 0x02, 0x00]
+                            + (0..<100).map { _ in UInt8.random(in: 0...255, using: &garbage) })
                 case 2:  // connect and leave
                     _ = try TLSTestClient(port: port, tls: false)
                 case 3:  // handshake, half a body, then half-close and leave
@@ -41,7 +43,10 @@ struct DescriptorLeakTests {
                     client.shutdownWrite()
                 default:  // h2 preface and half a header block
                     let client = try TLSTestClient(port: port, alpn: ["h2"])
-                    try client.send(Array("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".utf8) + [0x00, 0x00, 0x40, 0x01, 0x04, 0x00, 0x00, 0x00, 0x01])
+                    try client.send(
+                        Array("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".utf8) + [
+                            0x00, 0x00, 0x40, 0x01, 0x04, 0x00, 0x00, 0x00, 0x01,
+                        ])
                 }
             }
         }

@@ -31,9 +31,13 @@ struct GracefulShutdownTests {
         }
         #expect(reloader.isRunning, "reloader exited with a request in flight; stderr:\n\(reloader.stderr)")
         // While draining, probes still get answers: not ready, but alive.
-        let readyz = try await offPool { try Curl.request(reloader.metricsURL + "/readyz", method: "GET", caPath: nil, http2: false, headers: []) }
+        let readyz = try await offPool {
+            try Curl.request(reloader.metricsURL + "/readyz", method: "GET", caPath: nil, http2: false, headers: [])
+        }
         #expect(readyz.status == 503)
-        let healthz = try await offPool { try Curl.request(reloader.metricsURL + "/healthz", method: "GET", caPath: nil, http2: false, headers: []) }
+        let healthz = try await offPool {
+            try Curl.request(reloader.metricsURL + "/healthz", method: "GET", caPath: nil, http2: false, headers: [])
+        }
         #expect(healthz.status == 200)
 
         try inFlight.send(Array(body[half...]))
@@ -55,7 +59,8 @@ struct GracefulShutdownTests {
         defer { reloader.cleanup() }
         let generated = try TemporaryDirectory("large-fixtures")
         defer { generated.remove() }
-        let fixture = try SharedFixtures.generateLarge(in: generated).appendingPathComponent("configmap-update-64k.json")
+        let fixture = try SharedFixtures.generateLarge(in: generated).appendingPathComponent(
+            "configmap-update-64k.json")
         let uid = try SharedFixtures.requestUID(of: fixture)
         let trace = generated.file("curl-trace")
         let arguments = [

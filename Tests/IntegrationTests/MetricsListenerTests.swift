@@ -27,7 +27,9 @@ struct MetricsListenerTests {
         #expect(response.status == 200)
         let samples = PrometheusText(response.body)
 
-        let validate = samples.values("reloader_http_requests_total").filter { $0.labels.contains("path=\"/validate\"") }
+        let validate = samples.values("reloader_http_requests_total").filter {
+            $0.labels.contains("path=\"/validate\"")
+        }
         #expect(!validate.isEmpty, "no reloader_http_requests_total sample for /validate in:\n\(response.body)")
         #expect(validate.contains { $0.labels.contains("code=\"200\"") && $0.value >= 1 })
 
@@ -36,7 +38,8 @@ struct MetricsListenerTests {
         let notAfter = samples.values("reloader_serving_certificate_not_after_seconds")
         #expect(notAfter.count == 1, "reloader_serving_certificate_not_after_seconds samples: \(notAfter)")
         let now = Date().timeIntervalSince1970
-        #expect((notAfter.first?.value ?? 0) > now, "certificate expiry \(notAfter.first?.value ?? 0) is not after \(now)")
+        #expect(
+            (notAfter.first?.value ?? 0) > now, "certificate expiry \(notAfter.first?.value ?? 0) is not after \(now)")
     }
 
     private func get(_ url: String) async throws -> Curl.Response {
@@ -56,7 +59,9 @@ struct PrometheusText {
 
     init(_ text: String) {
         for line in text.split(separator: "\n") where !line.hasPrefix("#") {
-            guard let space = line.lastIndex(of: " "), let value = Double(line[line.index(after: space)...]) else { continue }
+            guard let space = line.lastIndex(of: " "), let value = Double(line[line.index(after: space)...]) else {
+                continue
+            }
             let series = line[..<space]
             let name: Substring
             let labels: Substring

@@ -12,7 +12,9 @@ struct PythonClientTests {
     static var venvPython: String { repository.appendingPathComponent(".venv-kube/bin/python").path }
     static var script: String { repository.appendingPathComponent("Tests/python/test_kubesim_client.py").path }
 
-    @Test("the Python client lists with limit/continue, strategic-merge patches a Deployment (one rollout) and gets 404 after delete")
+    @Test(
+        "the Python client lists with limit/continue, strategic-merge patches a Deployment (one rollout) and gets 404 after delete"
+    )
     func pythonClientDrivesKubeSim() async throws {
         let python = Self.venvPython
         guard FileManager.default.isExecutableFile(atPath: python) else {
@@ -27,6 +29,7 @@ struct PythonClientTests {
         }
         #expect(
             result.status == 0,
-            "\(Self.script) exited \(result.status)\n--- stdout ---\n\(result.stdout)\n--- stderr ---\n\(result.stderr)")
+            "\(Self.script) exited \(result.status)\n--- stdout ---\n\(result.stdout)\n--- stderr ---\n\(result.stderr)"
+        )
     }
 }

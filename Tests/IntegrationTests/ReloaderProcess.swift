@@ -22,14 +22,16 @@ final class ReloaderProcess: @unchecked Sendable {  // the Process is only touch
     var stderr: String { child.stderr }
 
     /// Launches the executable and returns once it logged its "serving" line (ports parsed from it).
-    static func start(_ extraArguments: [String] = [], timeout: Duration = .seconds(15)) async throws -> ReloaderProcess {
+    static func start(_ extraArguments: [String] = [], timeout: Duration = .seconds(15)) async throws -> ReloaderProcess
+    {
         let directory = try TemporaryDirectory("reloader-proc")
         do {
             let certificates = try TestCertificates.generate(in: directory.path)
-            let arguments = [
-                "--webhook-address", "127.0.0.1:0", "--metrics-address", "127.0.0.1:0",
-                "--tls-cert-file", certificates.certificatePath, "--tls-private-key-file", certificates.keyPath,
-            ] + extraArguments
+            let arguments =
+                [
+                    "--webhook-address", "127.0.0.1:0", "--metrics-address", "127.0.0.1:0",
+                    "--tls-cert-file", certificates.certificatePath, "--tls-private-key-file", certificates.keyPath,
+                ] + extraArguments
             let child = try LaunchedProcess(try executablePath(), arguments, in: directory)
             do {
                 var ports: (webhook: Int, metrics: Int)?
@@ -135,7 +137,9 @@ final class ReloaderProcess: @unchecked Sendable {  // the Process is only touch
     }
 
     private static func port(after prefix: String, before suffix: String, in line: Substring) -> Int? {
-        guard let start = line.range(of: prefix), let end = line[start.upperBound...].range(of: suffix) else { return nil }
+        guard let start = line.range(of: prefix), let end = line[start.upperBound...].range(of: suffix) else {
+            return nil
+        }
         let hostPort = line[start.upperBound..<end.lowerBound]
         guard let colon = hostPort.lastIndex(of: ":") else { return nil }
         return Int(hostPort[hostPort.index(after: colon)...])
@@ -208,7 +212,9 @@ struct KilledBySignal: Error, CustomStringConvertible {
 
 /// Runs the reloader executable with exactly `arguments` until it exits on its own (flag errors), killing it after
 /// `timeout` if it does not (then the test fails: it should have refused to start).
-func runReloaderToExit(_ arguments: [String], timeout: Duration = .seconds(10)) async throws -> (status: Int32, stderr: String) {
+func runReloaderToExit(
+    _ arguments: [String], timeout: Duration = .seconds(10)
+) async throws -> (status: Int32, stderr: String) {
     let directory = try TemporaryDirectory("reloader-run")
     defer { directory.remove() }
     let child = try LaunchedProcess(try ReloaderProcess.executablePath(), arguments, in: directory)

@@ -19,7 +19,8 @@ enum SharedFixtures {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
         return names.filter { name in
             var isDirectory: ObjCBool = false
-            _ = FileManager.default.fileExists(atPath: folder.appendingPathComponent(name).path, isDirectory: &isDirectory)
+            _ = FileManager.default.fileExists(
+                atPath: folder.appendingPathComponent(name).path, isDirectory: &isDirectory)
             return !isDirectory.boolValue && (wanted == nil || name.hasSuffix("." + wanted!))
         }.sorted()
     }
@@ -84,7 +85,9 @@ func admissionProblem(in body: String, expectedUID: String) -> String? {
     guard let object = (try? JSONSerialization.jsonObject(with: Data(body.utf8))) as? [String: Any] else {
         return "not a JSON object: \(body.prefix(200))"
     }
-    if object["apiVersion"] as? String != "admission.k8s.io/v1" { return "apiVersion is \(object["apiVersion"] ?? "missing")" }
+    if object["apiVersion"] as? String != "admission.k8s.io/v1" {
+        return "apiVersion is \(object["apiVersion"] ?? "missing")"
+    }
     if object["kind"] as? String != "AdmissionReview" { return "kind is \(object["kind"] ?? "missing")" }
     guard let response = object["response"] as? [String: Any] else { return "no response object" }
     if response["uid"] as? String != expectedUID { return "response.uid is \(response["uid"] ?? "missing")" }

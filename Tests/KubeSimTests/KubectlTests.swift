@@ -52,13 +52,18 @@ struct KubectlTests {
         #expect(try harness.rollouts("?name=untouched").isEmpty)
 
         try harness.kubectl(
-            ["patch", "deployment", "web", "-n", "demo", "--type", "json", "-p",
-             #"[{"op":"add","path":"/metadata/labels/patched","value":"json"}]"#])
-        #expect(try harness.json(["get", "deployment", "web", "-n", "demo", "-o", "json"])[
-            path: ["metadata", "labels", "patched"]] == "json")
+            [
+                "patch", "deployment", "web", "-n", "demo", "--type", "json", "-p",
+                #"[{"op":"add","path":"/metadata/labels/patched","value":"json"}]"#,
+            ])
+        #expect(
+            try harness.json(["get", "deployment", "web", "-n", "demo", "-o", "json"])[
+                path: ["metadata", "labels", "patched"]] == "json")
         let failedTest = try harness.kubectl(
-            ["patch", "deployment", "web", "-n", "demo", "--type", "json", "-p",
-             #"[{"op":"test","path":"/metadata/name","value":"other"}]"#], check: false)
+            [
+                "patch", "deployment", "web", "-n", "demo", "--type", "json", "-p",
+                #"[{"op":"test","path":"/metadata/name","value":"other"}]"#,
+            ], check: false)
         #expect(failedTest.status != 0 && failedTest.stderr.contains("is invalid"), "\(failedTest.stderr)")
 
         // Strategic merge (kubectl's default type): one container's env var added by name, the rest kept.

@@ -21,21 +21,25 @@ private func names(_ list: JSONValue) -> [String] {
     (list["items"]?.arrayValue ?? []).compactMap { $0[path: ["metadata", "name"]]?.stringValue }
 }
 
-@Test("label selectors", arguments: [
-    ("app=web", ["a", "c"]), ("app==web", ["a", "c"]), ("app!=web", ["b", "d", "e"]),
-    ("app in (web,db)", ["a", "c", "e"]), ("app notin (web, db)", ["b", "d"]), ("tier", ["a", "e"]),
-    ("!tier", ["b", "c", "d"]), ("app=web,tier=front", ["a"]), ("", ["a", "b", "c", "d", "e"]),
-])
+@Test(
+    "label selectors",
+    arguments: [
+        ("app=web", ["a", "c"]), ("app==web", ["a", "c"]), ("app!=web", ["b", "d", "e"]),
+        ("app in (web,db)", ["a", "c", "e"]), ("app notin (web, db)", ["b", "d"]), ("tier", ["a", "e"]),
+        ("!tier", ["b", "c", "d"]), ("app=web,tier=front", ["a"]), ("", ["a", "b", "c", "d", "e"]),
+    ])
 func labelSelectors(selector: String, expected: [String]) throws {
     let list = try seeded().list(
         configMaps, namespace: "default", options: .init(labelSelector: try LabelSelector(parsing: selector)))
     #expect(names(list) == expected)
 }
 
-@Test("field selectors on metadata.name and metadata.namespace", arguments: [
-    ("metadata.name=b", ["b"]), ("metadata.name!=b", ["a", "c", "d", "e"]),
-    ("metadata.namespace==default,metadata.name=c", ["c"]), ("metadata.namespace=other", []),
-])
+@Test(
+    "field selectors on metadata.name and metadata.namespace",
+    arguments: [
+        ("metadata.name=b", ["b"]), ("metadata.name!=b", ["a", "c", "d", "e"]),
+        ("metadata.namespace==default,metadata.name=c", ["c"]), ("metadata.namespace=other", []),
+    ])
 func fieldSelectors(selector: String, expected: [String]) throws {
     let list = try seeded().list(
         configMaps, namespace: nil, options: .init(fieldSelector: try FieldSelector(parsing: selector)))

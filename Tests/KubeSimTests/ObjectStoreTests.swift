@@ -11,7 +11,8 @@ private let deployments = registry.lookup(group: "apps", version: "v1", resource
 private let jobs = registry.lookup(group: "batch", version: "v1", resource: "jobs")!
 private let namespaces = registry.lookup(group: "", version: "v1", resource: "namespaces")!
 
-private func configMap(_ name: String, labels: [String: String] = [:], data: [String: String] = ["k": "v"]) -> JSONValue {
+private func configMap(_ name: String, labels: [String: String] = [:], data: [String: String] = ["k": "v"]) -> JSONValue
+{
     ["metadata": ["name": .string(name), "labels": .from(labels)], "data": .from(data)]
 }
 
@@ -22,7 +23,9 @@ private func deployment(_ name: String, env: String = "1", annotations: [String:
             "replicas": 1,
             "template": [
                 "metadata": ["annotations": .from(annotations)],
-                "spec": ["containers": [["name": "app", "image": "nginx", "env": [["name": "V", "value": .string(env)]]]]],
+                "spec": [
+                    "containers": [["name": "app", "image": "nginx", "env": [["name": "V", "value": .string(env)]]]]
+                ],
             ],
         ],
     ]
@@ -129,11 +132,13 @@ func namespaceDeletion() throws {
 func admissionDenial() {
     struct Deny: AdmissionController {
         func admit(_ attributes: AdmissionAttributes) -> AdmissionDecision {
-            attributes.resource == "configmaps" ? .denied(code: 400, message: "no", warnings: []) : .allowed(warnings: [])
+            attributes.resource == "configmaps"
+                ? .denied(code: 400, message: "no", warnings: []) : .allowed(warnings: [])
         }
     }
     let store = ObjectStore(admission: Deny())
-    #expect(throws: APIError(code: 400, reason: "BadRequest", message: "no", name: "c", group: "", kind: "configmaps")) {
+    #expect(throws: APIError(code: 400, reason: "BadRequest", message: "no", name: "c", group: "", kind: "configmaps"))
+    {
         try store.create(configMaps, namespace: "default", body: configMap("c"))
     }
     #expect((try? store.get(configMaps, namespace: "default", name: "c")) == nil)
@@ -146,7 +151,8 @@ func namespaceNameLabel() throws {
         try store.get(namespaces, namespace: nil, name: "default")[path: ["metadata", "labels"]]
             == ["kubernetes.io/metadata.name": "default"])
     let created = try store.create(
-        namespaces, namespace: nil, body: ["metadata": ["name": "shop", "labels": ["team": "a"]]]).object
+        namespaces, namespace: nil, body: ["metadata": ["name": "shop", "labels": ["team": "a"]]]
+    ).object
     #expect(created[path: ["metadata", "labels"]] == ["team": "a", "kubernetes.io/metadata.name": "shop"])
     let updated = try store.update(namespaces, namespace: nil, name: "shop") { (_) throws(APIError) -> JSONValue in
         ["metadata": ["name": "shop", "labels": ["kubernetes.io/metadata.name": "other"]]]

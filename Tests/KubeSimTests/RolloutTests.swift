@@ -14,7 +14,9 @@ private func deployment(env: String, annotations: [String: String] = [:], replic
             "replicas": .number(String(replicas)),
             "template": [
                 "metadata": ["annotations": .from(annotations)],
-                "spec": ["containers": [["name": "app", "image": "nginx", "env": [["name": "V", "value": .string(env)]]]]],
+                "spec": [
+                    "containers": [["name": "app", "image": "nginx", "env": [["name": "V", "value": .string(env)]]]]
+                ],
             ],
         ],
     ]

@@ -23,7 +23,8 @@ struct SimulatorEndpointTests {
     func statusFault() throws {
         let harness = try KubectlHarness()
         defer { harness.stop() }
-        let fault = #"{"verb":"list","resource":"configmaps","kind":"status","status":429,"retryAfterSeconds":1,"count":1}"#
+        let fault =
+            #"{"verb":"list","resource":"configmaps","kind":"status","status":429,"retryAfterSeconds":1,"count":1}"#
         #expect(try curl(harness, "POST", "/sim/faults", body: fault).status == 201)
         let limited = try curl(harness, "GET", "/api/v1/namespaces/default/configmaps")
         #expect(limited.status == 429)
@@ -58,12 +59,14 @@ struct SimulatorEndpointTests {
         #expect(try JSONValue.parse(expired.body)["reason"] == "Expired")
     }
 
-    @Test("errors are metav1 Status bodies", arguments: [
-        ("GET", "/api/v1/namespaces/default/configmaps/missing", 404, "NotFound"),
-        ("GET", "/apis/apps/v1/nosuchthings", 404, "NotFound"),
-        ("PUT", "/api/v1/namespaces/default/configmaps", 405, "MethodNotAllowed"),
-        ("GET", "/api/v1/namespaces/default/configmaps?watch=true", 405, "MethodNotAllowed"),
-    ])
+    @Test(
+        "errors are metav1 Status bodies",
+        arguments: [
+            ("GET", "/api/v1/namespaces/default/configmaps/missing", 404, "NotFound"),
+            ("GET", "/apis/apps/v1/nosuchthings", 404, "NotFound"),
+            ("PUT", "/api/v1/namespaces/default/configmaps", 405, "MethodNotAllowed"),
+            ("GET", "/api/v1/namespaces/default/configmaps?watch=true", 405, "MethodNotAllowed"),
+        ])
     func statusErrors(method: String, path: String, code: Int, reason: String) throws {
         let harness = try KubectlHarness()
         defer { harness.stop() }

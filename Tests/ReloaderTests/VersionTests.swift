@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Reloader
 
 @Test("the version is a semantic version")

@@ -15,8 +15,10 @@ public enum Curl {
     ) throws -> Response {
         let directory = try TemporaryDirectory("curl")
         defer { directory.remove() }
-        var arguments = ["-sS", "-X", method, "-o", directory.file("body"), "-w", "%{http_code} %{http_version}",
-                         "--max-time", "20", http2 ? "--http2" : "--http1.1"]
+        var arguments = [
+            "-sS", "-X", method, "-o", directory.file("body"), "-w", "%{http_code} %{http_version}",
+            "--max-time", "20", http2 ? "--http2" : "--http1.1",
+        ]
         if let caPath { arguments += ["--cacert", caPath] }
         for header in headers { arguments += ["-H", header] }
         if let bodyFile { arguments += ["--data-binary", "@\(bodyFile)"] }

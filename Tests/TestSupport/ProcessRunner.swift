@@ -15,7 +15,9 @@ public struct ProcessFailed: Error, CustomStringConvertible {
 /// Runs a command to completion, capturing its output (through files, so large outputs cannot deadlock a pipe).
 public enum ProcessRunner {
     @discardableResult
-    public static func run(_ executable: String, _ arguments: [String], stdin: Data? = nil, check: Bool = true)
+    public static func run(
+        _ executable: String, _ arguments: [String], stdin: Data? = nil, check: Bool = true
+    )
         throws -> ProcessResult
     {
         let directory = try TemporaryDirectory("proc")

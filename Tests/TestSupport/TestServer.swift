@@ -12,7 +12,8 @@ public final class TestServer: @unchecked Sendable {  // fields are immutable af
     public var url: String { "https://127.0.0.1:\(server.port)" }
 
     public init(
-        handler: any HTTPHandler, limits: ServerLimits = ServerLimits(), observer: any ServerObserver = NoServerObserver(),
+        handler: any HTTPHandler, limits: ServerLimits = ServerLimits(),
+        observer: any ServerObserver = NoServerObserver(),
         eventLoops: Int = 2
     ) throws {
         directory = try TemporaryDirectory("server")
@@ -23,7 +24,8 @@ public final class TestServer: @unchecked Sendable {  // fields are immutable af
             certificatePath: certificates.certificatePath, keyPath: certificates.keyPath, observer: observer,
             logger: logger, pollInterval: .milliseconds(200))
         server = try HTTPServer(
-            configuration: .init(address: ListenAddress(host: "127.0.0.1", port: 0), limits: limits, eventLoopCount: eventLoops),
+            configuration: .init(
+                address: ListenAddress(host: "127.0.0.1", port: 0), limits: limits, eventLoopCount: eventLoops),
             handler: handler, certificates: reloader.certificates, observer: observer, logger: logger)
         server.start()
     }

@@ -83,7 +83,8 @@ public final class KubeSimServer: Sendable {
         let pair = try SelfSignedAuthority.generate(in: directory)
         let reloader: CertificateReloader
         do {
-            reloader = try CertificateReloader(certificatePath: pair.certificatePath, keyPath: pair.keyPath, logger: logger)
+            reloader = try CertificateReloader(
+                certificatePath: pair.certificatePath, keyPath: pair.keyPath, logger: logger)
         } catch {
             throw .certificates("\(error)")
         }
@@ -112,7 +113,8 @@ public final class KubeSimServer: Sendable {
             throw .listen("\(error)")
         }
         let kubeconfigPath = configuration.kubeconfigPath ?? "\(directory)/kubeconfig"
-        let host = configuration.address.host.isEmpty || configuration.address.host == "0.0.0.0"
+        let host =
+            configuration.address.host.isEmpty || configuration.address.host == "0.0.0.0"
             ? "127.0.0.1" : configuration.address.host
         let serverURL = host.contains(":") ? "https://[\(host)]:\(server.port)" : "https://\(host):\(server.port)"
         try Kubeconfig.write(to: kubeconfigPath, server: serverURL, caPath: pair.caPath)

@@ -21,7 +21,9 @@ enum ProtobufBody {
     ])
 
     static let kinds: [String: Field] = [
-        "Namespace": .message([1: ("metadata", objectMeta), 2: ("spec", .message([1: ("finalizers", .repeatedString)]))]),
+        "Namespace": .message([
+            1: ("metadata", objectMeta), 2: ("spec", .message([1: ("finalizers", .repeatedString)])),
+        ]),
         "ConfigMap": .message([
             1: ("metadata", objectMeta), 2: ("data", .stringMap), 3: ("binaryData", .bytesMap), 4: ("immutable", .bool),
         ]),

@@ -19,7 +19,8 @@ public final class RequestLog: Sendable {
         public var tokenSuffix: String? = nil
 
         var json: JSONValue {
-            let milliseconds = Double(duration.components.seconds) * 1000
+            let milliseconds =
+                Double(duration.components.seconds) * 1000
                 + Double(duration.components.attoseconds) / 1e15
             return [
                 "time": .string(RFC3339.format(time)), "method": .string(method), "path": .string(path),

@@ -20,7 +20,8 @@ struct ResourceEndpoint: Sendable {
             if query["watch"] == "true" || query["watch"] == "1" {
                 throw .methodNotAllowed("GET", request.path + "?watch=true (kube-sim does not serve watches)")
             }
-            return Self.json(200, try store.list(resource, namespace: path.namespace, options: try Self.listOptions(query)))
+            return Self.json(
+                200, try store.list(resource, namespace: path.namespace, options: try Self.listOptions(query)))
         case ("GET", let name?):
             return Self.json(200, try store.get(resource, namespace: path.namespace, name: name))
         case ("POST", nil):
@@ -76,7 +77,7 @@ struct ResourceEndpoint: Sendable {
                     object["kind"] = nil
                     deleted.append(object)
                     warnings += result.warnings
-                } catch where error.code == 404 {
+                } catch  where error.code == 404 {
                     continue  // deleted meanwhile
                 }
             }
@@ -121,7 +122,8 @@ struct ResourceEndpoint: Sendable {
     }
 
     /// DeleteOptions from the body (kubectl sends one) and the query; `dryRun` from either.
-    static func deleteOptions(_ request: HTTPRequest, dryRun: Bool) throws(APIError) -> (json: JSONValue, dryRun: Bool) {
+    static func deleteOptions(_ request: HTTPRequest, dryRun: Bool) throws(APIError) -> (json: JSONValue, dryRun: Bool)
+    {
         var options: JSONValue = options("DeleteOptions", dryRun)
         if !request.body.isEmpty {
             let body = try parseBody(request)
@@ -130,7 +132,9 @@ struct ResourceEndpoint: Sendable {
             }
         }
         let bodyDryRun = options["dryRun"]?.arrayValue?.contains("All") ?? false
-        if let policy = options["propagationPolicy"]?.stringValue, !["Orphan", "Background", "Foreground"].contains(policy) {
+        if let policy = options["propagationPolicy"]?.stringValue,
+            !["Orphan", "Background", "Foreground"].contains(policy)
+        {
             throw .badRequest("propagationPolicy \"\(policy)\" is not one of Orphan, Background, Foreground")
         }
         return (options, dryRun || bodyDryRun)
@@ -140,8 +144,9 @@ struct ResourceEndpoint: Sendable {
         let contentType = (request.headers["content-type"] ?? "application/json").lowercased()
         if contentType.hasPrefix("application/vnd.kubernetes.protobuf") { return try ProtobufBody.decode(request.body) }
         guard contentType.hasPrefix("application/json") || contentType.hasPrefix("*/*") else {
-            throw .unsupportedMediaType("the body of the request was in an unknown format - accepted media types "
-                + "include: application/json (kube-sim does not read \(contentType))")
+            throw .unsupportedMediaType(
+                "the body of the request was in an unknown format - accepted media types "
+                    + "include: application/json (kube-sim does not read \(contentType))")
         }
         do {
             return try JSONValue.parse(request.body)
@@ -156,7 +161,8 @@ struct ResourceEndpoint: Sendable {
         var headers = HTTPHeaders()
         headers.add(name: "content-type", value: "application/json")
         for warning in warnings {
-            let escaped = warning.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+            let escaped = warning.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(
+                of: "\"", with: "\\\"")
             headers.add(name: "warning", value: "299 - \"\(escaped)\"")
         }
         var body = value.serialized()

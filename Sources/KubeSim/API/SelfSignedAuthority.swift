@@ -10,7 +10,8 @@ enum SelfSignedAuthority {
     }
 
     static func generate(in directory: String) throws(KubeSimError) -> Pair {
-        let pair = Pair(caPath: "\(directory)/ca.crt", certificatePath: "\(directory)/tls.crt", keyPath: "\(directory)/tls.key")
+        let pair = Pair(
+            caPath: "\(directory)/ca.crt", certificatePath: "\(directory)/tls.crt", keyPath: "\(directory)/tls.key")
         let caKey = "\(directory)/ca.key", csr = "\(directory)/tls.csr", ext = "\(directory)/tls.ext"
         do {
             try "subjectAltName=IP:127.0.0.1,IP:::1,DNS:localhost\nextendedKeyUsage=serverAuth\n"

@@ -14,7 +14,9 @@ public struct CurlWebhookCaller: WebhookCaller {
         self.transport = transport
     }
 
-    public func call(url: String, caBundle: [UInt8]?, body: [UInt8], timeout: Duration)
+    public func call(
+        url: String, caBundle: [UInt8]?, body: [UInt8], timeout: Duration
+    )
         -> Result<[UInt8], WebhookCallError>
     {
         let request = TransportRequest(

@@ -101,7 +101,8 @@ public struct ValidatingWebhook: Sendable, Equatable {
         // namespaceSelector applies to namespaced objects (by their namespace's labels) and to Namespace objects
         // themselves (by their own labels); other cluster-scoped objects always match it.
         if attributes.resource == "namespaces" && attributes.group.isEmpty {
-            let labels = (attributes.object ?? attributes.oldObject)?[path: ["metadata", "labels"]]?.stringMapValue ?? [:]
+            let labels =
+                (attributes.object ?? attributes.oldObject)?[path: ["metadata", "labels"]]?.stringMapValue ?? [:]
             if !namespaceSelector.matches(labels) { return false }
         } else if namespaced, !namespaceSelector.matches(attributes.namespaceLabels ?? [:]) {
             return false

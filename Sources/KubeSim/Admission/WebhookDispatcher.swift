@@ -70,8 +70,10 @@ public struct WebhookDispatcher: AdmissionController {
                 case .failure(let error):
                     logger.warning(
                         "webhook call failed",
-                        metadata: ["webhook": "\(webhook.name)", "policy": "\(webhook.failurePolicy.rawValue)",
-                                   "error": "\(error)"])
+                        metadata: [
+                            "webhook": "\(webhook.name)", "policy": "\(webhook.failurePolicy.rawValue)",
+                            "error": "\(error)",
+                        ])
                     if webhook.failurePolicy == .fail {
                         return .denied(
                             code: 500,
@@ -84,7 +86,9 @@ public struct WebhookDispatcher: AdmissionController {
         return .allowed(warnings: warnings)
     }
 
-    private func call(_ webhook: ValidatingWebhook, _ attributes: AdmissionAttributes)
+    private func call(
+        _ webhook: ValidatingWebhook, _ attributes: AdmissionAttributes
+    )
         -> Result<WebhookAnswer, WebhookCallError>
     {
         let url: String
@@ -148,13 +152,15 @@ struct WebhookAnswer: Equatable {
         } catch {
             return .failure(WebhookCallError("the response is not JSON: \(error)"))
         }
-        guard review["apiVersion"]?.stringValue == "admission.k8s.io/v1", review["kind"]?.stringValue == "AdmissionReview"
+        guard review["apiVersion"]?.stringValue == "admission.k8s.io/v1",
+            review["kind"]?.stringValue == "AdmissionReview"
         else { return .failure(WebhookCallError("expected an admission.k8s.io/v1 AdmissionReview in the response")) }
         guard let response = review["response"], case .object = response else {
             return .failure(WebhookCallError("the response has no response object"))
         }
         guard response["uid"]?.stringValue == uid else {
-            return .failure(WebhookCallError("expected response.uid=\"\(uid)\", got \"\(response["uid"]?.stringValue ?? "")\""))
+            return .failure(
+                WebhookCallError("expected response.uid=\"\(uid)\", got \"\(response["uid"]?.stringValue ?? "")\""))
         }
         guard let allowed = response["allowed"]?.boolValue else {
             return .failure(WebhookCallError("response.allowed is missing"))

@@ -48,7 +48,9 @@ struct JSONPatchOperation {
         }
     }
 
-    private static func pointer(_ members: [String: JSONValue], _ name: String, index: Int) throws(PatchError)
+    private static func pointer(
+        _ members: [String: JSONValue], _ name: String, index: Int
+    ) throws(PatchError)
         -> JSONPointer
     {
         guard let member = members[name] else {

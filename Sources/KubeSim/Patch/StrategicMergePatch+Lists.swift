@@ -7,7 +7,9 @@ extension StrategicMergePatch {
     /// `{"$patch": "replace"}` makes the list exactly the other patch elements, and
     /// `{"$patch": "delete", <key>: v}` removes every target element whose key is `v` (SMP doc "delete
     /// Directive / List of Maps").
-    func mergeList(_ patch: [JSONValue], into target: [JSONValue], key: String, at location: Location)
+    func mergeList(
+        _ patch: [JSONValue], into target: [JSONValue], key: String, at location: Location
+    )
         throws(PatchError) -> JSONValue
     {
         var isReplace = false

@@ -16,7 +16,9 @@ public struct StrategicMergePatch {
 
     /// Applies `patch`, which must be a JSON object, to `target`. Any error leaves `target` unchanged (it is a
     /// value and only the returned copy is edited).
-    public static func apply(_ patch: JSONValue, to target: JSONValue, schema: StrategicMergeSchema)
+    public static func apply(
+        _ patch: JSONValue, to target: JSONValue, schema: StrategicMergeSchema
+    )
         throws(PatchError) -> JSONValue
     {
         guard case .object(let members) = patch else {
@@ -48,7 +50,9 @@ public struct StrategicMergePatch {
 
     /// Merges a patch map into the target map (nil when the target has no map here). Returns nil when the patch
     /// deletes the map (`$patch: delete`, SMP doc "delete Directive / Maps").
-    func mergeMap(_ patch: [String: JSONValue], into target: [String: JSONValue]?, at location: Location)
+    func mergeMap(
+        _ patch: [String: JSONValue], into target: [String: JSONValue]?, at location: Location
+    )
         throws(PatchError) -> JSONValue?
     {
         if let directive = patch[Self.patchDirective] {
@@ -91,7 +95,9 @@ public struct StrategicMergePatch {
     }
 
     /// Merges one patch value into the target's value at the same place (nil when absent).
-    func mergeValue(_ patch: JSONValue, into target: JSONValue?, at location: Location) throws(PatchError)
+    func mergeValue(
+        _ patch: JSONValue, into target: JSONValue?, at location: Location
+    ) throws(PatchError)
         -> JSONValue?
     {
         switch patch {

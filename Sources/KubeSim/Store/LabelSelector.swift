@@ -121,7 +121,8 @@ public struct FieldSelector: Sendable, Equatable {
         for term in text.split(separator: ",") {
             let term = String(term).trimmingSpaces
             if term.isEmpty { continue }
-            let found = term.range(of: "!=").map { ($0, true) } ?? term.range(of: "==").map { ($0, false) }
+            let found =
+                term.range(of: "!=").map { ($0, true) } ?? term.range(of: "==").map { ($0, false) }
                 ?? term.range(of: "=").map { ($0, false) }
             guard let (range, isNegated) = found else {
                 throw .badRequest("invalid field selector: '\(term)': expected an operator (=, ==, !=)")

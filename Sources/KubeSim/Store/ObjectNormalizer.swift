@@ -67,7 +67,8 @@ public enum ObjectNormalizer {
             throw .invalid(resource, "", "metadata.name: Required value: name or generateName is required")
         }
         let allowed = name.utf8.allSatisfy { byte in
-            (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z")) || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9"))
+            (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z"))
+                || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9"))
                 || byte == UInt8(ascii: "-") || byte == UInt8(ascii: ".")
         }
         guard allowed, name.utf8.count <= 253, let first = name.utf8.first, let last = name.utf8.last,

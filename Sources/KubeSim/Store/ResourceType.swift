@@ -86,8 +86,9 @@ public struct ResourceRegistry: Sendable {
 
     /// What kube-sim serves by default: the kinds Reloader watches or patches, plus what the demo manifests use.
     public static let standard = ResourceRegistry([
-        ResourceType(group: "", version: "v1", resource: "namespaces", kind: "Namespace", shortNames: ["ns"],
-                     isNamespaced: false),
+        ResourceType(
+            group: "", version: "v1", resource: "namespaces", kind: "Namespace", shortNames: ["ns"],
+            isNamespaced: false),
         ResourceType(group: "", version: "v1", resource: "configmaps", kind: "ConfigMap", shortNames: ["cm"]),
         ResourceType(group: "", version: "v1", resource: "secrets", kind: "Secret"),
         ResourceType(group: "", version: "v1", resource: "events", kind: "Event", shortNames: ["ev"]),
@@ -101,12 +102,15 @@ public struct ResourceRegistry: Sendable {
         ResourceType(group: "batch", version: "v1", resource: "cronjobs", kind: "CronJob", shortNames: ["cj"]),
         ResourceType(group: "coordination.k8s.io", version: "v1", resource: "leases", kind: "Lease"),
         ResourceType(group: "events.k8s.io", version: "v1", resource: "events", kind: "Event", shortNames: ["ev"]),
-        ResourceType(group: "admissionregistration.k8s.io", version: "v1",
-                     resource: "validatingwebhookconfigurations", kind: "ValidatingWebhookConfiguration",
-                     isNamespaced: false),
-        ResourceType(group: "argoproj.io", version: "v1alpha1", resource: "rollouts", kind: "Rollout",
-                     shortNames: ["ro"]),
-        ResourceType(group: "apps.openshift.io", version: "v1", resource: "deploymentconfigs",
-                     kind: "DeploymentConfig", shortNames: ["dc"]),
+        ResourceType(
+            group: "admissionregistration.k8s.io", version: "v1",
+            resource: "validatingwebhookconfigurations", kind: "ValidatingWebhookConfiguration",
+            isNamespaced: false),
+        ResourceType(
+            group: "argoproj.io", version: "v1alpha1", resource: "rollouts", kind: "Rollout",
+            shortNames: ["ro"]),
+        ResourceType(
+            group: "apps.openshift.io", version: "v1", resource: "deploymentconfigs",
+            kind: "DeploymentConfig", shortNames: ["dc"]),
     ])
 }

@@ -22,13 +22,14 @@ public struct RolloutRecord: Sendable, Equatable {
 
     public var json: JSONValue {
         func changes(_ list: [Change]) -> JSONValue {
-            .array(list.map { change in
-                var object: [String: JSONValue] = ["name": .string(change.name)]
-                if let container = change.container { object["container"] = .string(container) }
-                object["old"] = change.oldValue.map { .string($0) } ?? .null
-                object["new"] = change.newValue.map { .string($0) } ?? .null
-                return .object(object)
-            })
+            .array(
+                list.map { change in
+                    var object: [String: JSONValue] = ["name": .string(change.name)]
+                    if let container = change.container { object["container"] = .string(container) }
+                    object["old"] = change.oldValue.map { .string($0) } ?? .null
+                    object["new"] = change.newValue.map { .string($0) } ?? .null
+                    return .object(object)
+                })
         }
         return [
             "time": .string(RFC3339.format(time)), "kind": .string(kind),
@@ -89,7 +90,8 @@ public enum RolloutDetector {
             let oldEnv = before[container] ?? [:], newEnv = after[container] ?? [:]
             for name in Set(oldEnv.keys).union(newEnv.keys).sorted() where oldEnv[name] != newEnv[name] {
                 changes.append(
-                    RolloutRecord.Change(container: container, name: name, oldValue: oldEnv[name], newValue: newEnv[name]))
+                    RolloutRecord.Change(
+                        container: container, name: name, oldValue: oldEnv[name], newValue: newEnv[name]))
             }
         }
         return changes

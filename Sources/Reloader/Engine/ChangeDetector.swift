@@ -117,7 +117,9 @@ public enum ChangeDetector {
         return .change(change)
     }
 
-    private static func hash(_ object: KubeObject, _ kind: ConfigKind) throws(ContentHash.Failure)
+    private static func hash(
+        _ object: KubeObject, _ kind: ConfigKind
+    ) throws(ContentHash.Failure)
         -> String
     {
         switch kind {

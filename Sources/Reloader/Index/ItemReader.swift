@@ -144,7 +144,9 @@ enum ItemReader {
 
     /// One `env[]` entry. The API server writes `name` before `value`, so a value is only materialised for a
     /// `STAKATER_*` name (or when the name has not been seen yet).
-    private static func envVar(_ reader: inout JSONReader, into container: inout PodTemplateScan.Container)
+    private static func envVar(
+        _ reader: inout JSONReader, into container: inout PodTemplateScan.Container
+    )
         throws(Failure)
     {
         var name: String?
@@ -201,7 +203,9 @@ enum ItemReader {
     // MARK: - Tolerant helpers
 
     /// Iterates an object's members, or skips a value of another type.
-    static func object(_ reader: inout JSONReader, _ member: (inout JSONReader, String) throws(Failure) -> Void)
+    static func object(
+        _ reader: inout JSONReader, _ member: (inout JSONReader, String) throws(Failure) -> Void
+    )
         throws(Failure)
     {
         guard try reader.peekKind() == .object else { return try reader.skipValue() }
@@ -209,7 +213,9 @@ enum ItemReader {
     }
 
     /// Iterates an array's elements, or skips a value of another type.
-    static func array(_ reader: inout JSONReader, _ element: (inout JSONReader) throws(Failure) -> Void)
+    static func array(
+        _ reader: inout JSONReader, _ element: (inout JSONReader) throws(Failure) -> Void
+    )
         throws(Failure)
     {
         guard try reader.peekKind() == .array else { return try reader.skipValue() }

@@ -26,7 +26,9 @@ public struct ReverseIndexBuilder {
     /// Decodes one LIST page of `kind` and adds its records; returns the page (its continue token and
     /// resourceVersion drive the next request) with `records` emptied, since the builder has them.
     @discardableResult
-    public mutating func addListPage(_ bytes: [UInt8], kind: WorkloadKind) throws(WorkloadListPage.DecodingError)
+    public mutating func addListPage(
+        _ bytes: [UInt8], kind: WorkloadKind
+    ) throws(WorkloadListPage.DecodingError)
         -> WorkloadListPage
     {
         var page = try WorkloadListPage.decode(bytes, kind: kind, keys: keys)

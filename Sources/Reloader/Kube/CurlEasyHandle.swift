@@ -26,7 +26,9 @@ final class CurlEasyHandle {
     }
 
     /// Performs one exchange. `userAgent` and `maximumResponseBytes` come from the transport's configuration.
-    func perform(_ request: TransportRequest, userAgent: String, maximumResponseBytes: Int)
+    func perform(
+        _ request: TransportRequest, userAgent: String, maximumResponseBytes: Int
+    )
         -> Result<TransportResponse, TransportError>
     {
         curl_easy_reset(handle)
@@ -43,7 +45,9 @@ final class CurlEasyHandle {
         headerList = curl_slist_append(headerList, "Expect:")
 
         var failedOption: CURLoption? = nil
-        func set(_ option: CURLoption, _ code: CURLcode) { if code != CURLE_OK, failedOption == nil { failedOption = option } }
+        func set(_ option: CURLoption, _ code: CURLcode) {
+            if code != CURLE_OK, failedOption == nil { failedOption = option }
+        }
         set(CURLOPT_ERRORBUFFER, ccurl_easy_setopt_pointer(handle, CURLOPT_ERRORBUFFER, errorBuffer))
         set(CURLOPT_URL, ccurl_easy_setopt_string(handle, CURLOPT_URL, request.url))
         set(CURLOPT_PROTOCOLS_STR, ccurl_easy_setopt_string(handle, CURLOPT_PROTOCOLS_STR, "http,https"))
@@ -70,7 +74,8 @@ final class CurlEasyHandle {
             set(CURLOPT_CUSTOMREQUEST, ccurl_easy_setopt_string(handle, CURLOPT_CUSTOMREQUEST, method))
         }
         if let failedOption {
-            return .failure(TransportError(kind: .other, url: request.url, detail: "curl option \(failedOption.rawValue) rejected"))
+            return .failure(
+                TransportError(kind: .other, url: request.url, detail: "curl option \(failedOption.rawValue) rejected"))
         }
 
         let code: CURLcode = request.body.withUnsafeBytes { body in
@@ -78,11 +83,15 @@ final class CurlEasyHandle {
                 // POSTFIELDS makes curl send the body (with the custom method, if one is set); the bytes stay valid
                 // until perform returns because we are inside withUnsafeBytes.
                 _ = ccurl_easy_setopt_long(handle, CURLOPT_POSTFIELDSIZE, body.count)
-                _ = ccurl_easy_setopt_pointer(handle, CURLOPT_POSTFIELDS, UnsafeMutableRawPointer(mutating: body.baseAddress ?? UnsafeRawPointer(errorBuffer)))
+                _ = ccurl_easy_setopt_pointer(
+                    handle, CURLOPT_POSTFIELDS,
+                    UnsafeMutableRawPointer(mutating: body.baseAddress ?? UnsafeRawPointer(errorBuffer)))
             }
             return curl_easy_perform(handle)
         }
-        guard code == CURLE_OK else { return .failure(transportError(code, url: request.url, accumulator: accumulator)) }
+        guard code == CURLE_OK else {
+            return .failure(transportError(code, url: request.url, accumulator: accumulator))
+        }
 
         var status = 0
         _ = ccurl_easy_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
@@ -95,7 +104,8 @@ final class CurlEasyHandle {
             default: .http1_1
             }
         return .success(
-            TransportResponse(status: status, headers: accumulator.headers, body: accumulator.body, httpVersion: httpVersion))
+            TransportResponse(
+                status: status, headers: accumulator.headers, body: accumulator.body, httpVersion: httpVersion))
     }
 
     private func applyTLS(_ tls: TLSClientSettings, _ set: (CURLoption, CURLcode) -> Void) {
@@ -197,30 +207,32 @@ private func trimmingSpaces(_ text: Substring) -> String {
 }
 
 /// CURLOPT_HEADERFUNCTION: one header line per call. Returning anything but `size * count` aborts the transfer.
-fileprivate let curlHeaderThunk: @convention(c) (UnsafeMutablePointer<CChar>?, Int, Int, UnsafeMutableRawPointer?) -> Int = {
-    bytes, size, count, context in
-    guard let bytes, let context else { return 0 }
-    let accumulator = Unmanaged<ResponseAccumulator>.fromOpaque(context).takeUnretainedValue()
-    let length = size * count
-    bytes.withMemoryRebound(to: UInt8.self, capacity: length) {
-        accumulator.header(UnsafeBufferPointer(start: $0, count: length))
+fileprivate let curlHeaderThunk:
+    @convention(c) (UnsafeMutablePointer<CChar>?, Int, Int, UnsafeMutableRawPointer?) -> Int = {
+        bytes, size, count, context in
+        guard let bytes, let context else { return 0 }
+        let accumulator = Unmanaged<ResponseAccumulator>.fromOpaque(context).takeUnretainedValue()
+        let length = size * count
+        bytes.withMemoryRebound(to: UInt8.self, capacity: length) {
+            accumulator.header(UnsafeBufferPointer(start: $0, count: length))
+        }
+        return length
     }
-    return length
-}
 
 /// CURLOPT_WRITEFUNCTION: a chunk of the body. Returning less than `size * count` aborts with CURLE_WRITE_ERROR,
 /// which is how an oversized response is refused.
-fileprivate let curlWriteThunk: @convention(c) (UnsafeMutablePointer<CChar>?, Int, Int, UnsafeMutableRawPointer?) -> Int = {
-    bytes, size, count, context in
-    guard let context else { return 0 }
-    let length = size * count
-    guard let bytes else { return 0 }
-    let accumulator = Unmanaged<ResponseAccumulator>.fromOpaque(context).takeUnretainedValue()
-    let accepted = bytes.withMemoryRebound(to: UInt8.self, capacity: length) {
-        accumulator.append(UnsafeBufferPointer(start: $0, count: length))
+fileprivate let curlWriteThunk:
+    @convention(c) (UnsafeMutablePointer<CChar>?, Int, Int, UnsafeMutableRawPointer?) -> Int = {
+        bytes, size, count, context in
+        guard let context else { return 0 }
+        let length = size * count
+        guard let bytes else { return 0 }
+        let accumulator = Unmanaged<ResponseAccumulator>.fromOpaque(context).takeUnretainedValue()
+        let accepted = bytes.withMemoryRebound(to: UInt8.self, capacity: length) {
+            accumulator.append(UnsafeBufferPointer(start: $0, count: length))
+        }
+        return accepted ? length : 0
     }
-    return accepted ? length : 0
-}
 
 // A curl easy handle must be used from one thread at a time.
 @available(*, unavailable) extension CurlEasyHandle: Sendable {}

@@ -57,7 +57,9 @@ public struct TransportResponse: Sendable, Equatable {
     public var body: [UInt8]
     public var httpVersion: HTTPVersion
 
-    public init(status: Int, headers: HTTPHeaders = HTTPHeaders(), body: [UInt8] = [], httpVersion: HTTPVersion = .http1_1) {
+    public init(
+        status: Int, headers: HTTPHeaders = HTTPHeaders(), body: [UInt8] = [], httpVersion: HTTPVersion = .http1_1
+    ) {
         self.status = status
         self.headers = headers
         self.body = body

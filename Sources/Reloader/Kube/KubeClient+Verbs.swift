@@ -19,7 +19,9 @@ extension KubeClient {
         public var limit: Int?
         public var continueToken: String?
 
-        public init(labelSelector: String? = nil, fieldSelector: String? = nil, limit: Int? = nil, continueToken: String? = nil) {
+        public init(
+            labelSelector: String? = nil, fieldSelector: String? = nil, limit: Int? = nil, continueToken: String? = nil
+        ) {
             self.labelSelector = labelSelector
             self.fieldSelector = fieldSelector
             self.limit = limit
@@ -95,7 +97,9 @@ extension KubeClient {
         }
     }
 
-    public func create(_ path: ResourcePath, _ object: JSONValue, dryRun: Bool = false) throws(KubeClientError)
+    public func create(
+        _ path: ResourcePath, _ object: JSONValue, dryRun: Bool = false
+    ) throws(KubeClientError)
         -> JSONValue
     {
         try executeJSON(
@@ -104,7 +108,9 @@ extension KubeClient {
     }
 
     /// PUT: the object must carry the resourceVersion it was read at; a stale one is `KubeClientError.conflict`.
-    public func update(_ path: ResourcePath, _ object: JSONValue, dryRun: Bool = false) throws(KubeClientError)
+    public func update(
+        _ path: ResourcePath, _ object: JSONValue, dryRun: Bool = false
+    ) throws(KubeClientError)
         -> JSONValue
     {
         try executeJSON(
@@ -112,7 +118,9 @@ extension KubeClient {
             contentType: "application/json")
     }
 
-    public func patch(_ path: ResourcePath, _ patch: JSONValue, type: PatchType, dryRun: Bool = false)
+    public func patch(
+        _ path: ResourcePath, _ patch: JSONValue, type: PatchType, dryRun: Bool = false
+    )
         throws(KubeClientError) -> JSONValue
     {
         try executeJSON(
@@ -122,7 +130,9 @@ extension KubeClient {
 
     /// DELETE with the options as query parameters (the API server accepts DeleteOptions fields either way).
     /// Returns the server's answer: the deleted object, or a Status.
-    public func delete(_ path: ResourcePath, propagationPolicy: PropagationPolicy? = nil, dryRun: Bool = false)
+    public func delete(
+        _ path: ResourcePath, propagationPolicy: PropagationPolicy? = nil, dryRun: Bool = false
+    )
         throws(KubeClientError) -> JSONValue
     {
         var query = Self.dryRunQuery(dryRun)

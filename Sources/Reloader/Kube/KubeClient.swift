@@ -111,7 +111,8 @@ public final class KubeClient: Sendable {
                     // The token may have rotated since it was read: re-read it and try once more at once.
                     reauthenticated = true
                     tokenSource.invalidate()
-                    logger.notice("kube API answered 401, re-reading the token file", metadata: ["kube.request": "\(request)"])
+                    logger.notice(
+                        "kube API answered 401, re-reading the token file", metadata: ["kube.request": "\(request)"])
                     continue
                 }
                 let error = KubeAPIError.decode(status: response.status, body: response.body)

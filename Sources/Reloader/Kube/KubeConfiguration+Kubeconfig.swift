@@ -6,7 +6,9 @@ extension KubeConfiguration {
     /// user. Relative file paths inside it (certificate-authority, client-certificate, client-key, tokenFile) are
     /// resolved against the kubeconfig's directory, as kubectl does. Every problem is a
     /// `KubeConfigurationError` naming the file and the field.
-    public static func kubeconfig(path: String, context: String? = nil) throws(KubeConfigurationError)
+    public static func kubeconfig(
+        path: String, context: String? = nil
+    ) throws(KubeConfigurationError)
         -> KubeConfiguration
     {
         let text = String(decoding: try readFile(path), as: UTF8.self)
@@ -30,7 +32,9 @@ private struct KubeconfigReader {
         .invalidField(file: file, field: field, problem: problem)
     }
 
-    mutating func configuration(root: Node?, context wanted: String?) throws(KubeConfigurationError)
+    mutating func configuration(
+        root: Node?, context wanted: String?
+    ) throws(KubeConfigurationError)
         -> KubeConfiguration
     {
         guard let root, let top = root.mapping else { throw invalid("document", "is not a mapping") }
@@ -96,12 +100,16 @@ private struct KubeconfigReader {
         return (base, tls)
     }
 
-    func userCredentials(_ user: Entry, tls: inout TLSClientSettings) throws(KubeConfigurationError)
+    func userCredentials(
+        _ user: Entry, tls: inout TLSClientSettings
+    ) throws(KubeConfigurationError)
         -> KubeConfiguration.Credentials
     {
         let field = "users[\(user.index)].user"
-        for (key, method) in [("exec", "an exec credential plugin"), ("auth-provider", "an auth-provider"),
-                              ("username", "basic authentication"), ("password", "basic authentication")]
+        for (key, method) in [
+            ("exec", "an exec credential plugin"), ("auth-provider", "an auth-provider"),
+            ("username", "basic authentication"), ("password", "basic authentication"),
+        ]
         where user.body[key] != nil {
             throw .unsupportedAuthentication(file: file, field: field + "." + key, user: user.name, method: method)
         }
@@ -176,7 +184,9 @@ private struct KubeconfigReader {
         for (index, element) in sequence.enumerated() {
             let field = "\(list)[\(index)]"
             guard let mapping = element.mapping else { throw invalid(field, "is not a mapping") }
-            guard let name = try string(mapping, "name", field + ".name") else { throw invalid(field + ".name", "is missing") }
+            guard let name = try string(mapping, "name", field + ".name") else {
+                throw invalid(field + ".name", "is missing")
+            }
             guard let bodyNode = mapping[item] else { throw invalid(field + "." + item, "is missing") }
             guard let body = bodyNode.mapping else {
                 if isNull(bodyNode) {

@@ -93,7 +93,9 @@ public struct KubeConfiguration: Sendable, Equatable, CustomStringConvertible {
             throw .notInCluster(missing: "a valid KUBERNETES_SERVICE_PORT (got \"\(port)\")")
         }
         let ca = try readFile(paths.ca)
-        guard containsPEMCertificate(ca) else { throw .invalidInClusterFile(path: paths.ca, problem: "holds no PEM certificate") }
+        guard containsPEMCertificate(ca) else {
+            throw .invalidInClusterFile(path: paths.ca, problem: "holds no PEM certificate")
+        }
         let token = try readFile(paths.token)
         guard !trimmed(token).isEmpty else { throw .invalidInClusterFile(path: paths.token, problem: "is empty") }
         var namespace = "default"
@@ -113,7 +115,8 @@ public struct KubeConfiguration: Sendable, Equatable, CustomStringConvertible {
             return Array(try Data(contentsOf: URL(fileURLWithPath: path)))
         } catch {
             let reason = (error as NSError).localizedFailureReason ?? "\((error as NSError).localizedDescription)"
-            throw .unreadableFile(path: path, reason: FileManager.default.fileExists(atPath: path) ? reason : "no such file")
+            throw .unreadableFile(
+                path: path, reason: FileManager.default.fileExists(atPath: path) ? reason : "no such file")
         }
     }
 

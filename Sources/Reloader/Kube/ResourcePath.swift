@@ -35,7 +35,8 @@ public struct ResourcePath: Sendable, Hashable, CustomStringConvertible {
 
     /// The URL path, each segment percent-encoded.
     public var urlPath: String {
-        var path = group.isEmpty ? "/api/\(Self.escape(version))" : "/apis/\(Self.escape(group))/\(Self.escape(version))"
+        var path =
+            group.isEmpty ? "/api/\(Self.escape(version))" : "/apis/\(Self.escape(group))/\(Self.escape(version))"
         if let namespace { path += "/namespaces/\(Self.escape(namespace))" }
         path += "/\(Self.escape(resource))"
         if let name {

@@ -108,7 +108,8 @@ func optionalStringMap(
                 map[key] = try reader.readString()
             } else {
                 if fieldError == nil {
-                    fieldError = .invalidField(path: AdmissionDecodingError.path(path(), key), reason: "expected a string")
+                    fieldError = .invalidField(
+                        path: AdmissionDecodingError.path(path(), key), reason: "expected a string")
                 }
                 try reader.skipValue()
             }
@@ -122,7 +123,9 @@ func optionalStringMap(
 }
 
 extension AdmissionRequest {
-    static func read(_ reader: inout JSONReader, _ fieldError: inout AdmissionDecodingError?)
+    static func read(
+        _ reader: inout JSONReader, _ fieldError: inout AdmissionDecodingError?
+    )
         throws(JSONReader.Failure) -> AdmissionRequest?
     {
         guard try reader.peekKind() == .object else {
@@ -164,7 +167,9 @@ extension AdmissionRequest {
                 if let text, operation == nil, errors == nil {
                     errors = .invalidField(
                         path: "request.operation",
-                        reason: "unknown operation \(AdmissionDecodingError.abbreviated(text)); expected CREATE, UPDATE, DELETE or CONNECT")
+                        reason:
+                            "unknown operation \(AdmissionDecodingError.abbreviated(text)); expected CREATE, UPDATE, DELETE or CONNECT"
+                    )
                 }
             case "dryRun":
                 switch try reader.peekKind() {
@@ -197,8 +202,10 @@ extension AdmissionRequest {
             if fieldError == nil { fieldError = errors }
             return nil
         }
-        for (value, path) in [(kind == nil, "request.kind"), (resource == nil, "request.resource"),
-                              (operation == nil, "request.operation")] where value {
+        for (value, path) in [
+            (kind == nil, "request.kind"), (resource == nil, "request.resource"),
+            (operation == nil, "request.operation"),
+        ] where value {
             if fieldError == nil { fieldError = .invalidField(path: path, reason: "is missing") }
             return nil
         }
@@ -254,8 +261,7 @@ extension KubeObject {
     /// error only once `kind` (which may come after it) says the object is a ConfigMap or Secret, or is absent.
     static func read(
         _ reader: inout JSONReader, _ path: @autoclosure () -> String, _ fieldError: inout AdmissionDecodingError?
-    ) throws(JSONReader.Failure) -> KubeObject?
-    {
+    ) throws(JSONReader.Failure) -> KubeObject? {
         if try reader.consumeNull() { return nil }
         guard try reader.peekKind() == .object else {
             if fieldError == nil { fieldError = .invalidField(path: path(), reason: "expected an object") }
@@ -269,7 +275,8 @@ extension KubeObject {
             switch key {
             case "apiVersion": object.apiVersion = try optionalString(&reader, "\(path()).apiVersion", &errors)
             case "kind": object.kind = try optionalString(&reader, "\(path()).kind", &errors)
-            case "metadata": object.metadata = try ObjectMeta.read(&reader, "\(path()).metadata", &errors) ?? ObjectMeta()
+            case "metadata":
+                object.metadata = try ObjectMeta.read(&reader, "\(path()).metadata", &errors) ?? ObjectMeta()
             case "data": object.data = try optionalStringMap(&reader, "\(path()).data", &dataError)
             case "binaryData": object.binaryData = try optionalStringMap(&reader, "\(path()).binaryData", &dataError)
             case "spec": object.spec = try reader.readValue()
@@ -291,8 +298,7 @@ extension KubeObject {
 extension ObjectMeta {
     static func read(
         _ reader: inout JSONReader, _ path: @autoclosure () -> String, _ fieldError: inout AdmissionDecodingError?
-    ) throws(JSONReader.Failure) -> ObjectMeta?
-    {
+    ) throws(JSONReader.Failure) -> ObjectMeta? {
         if try reader.consumeNull() { return nil }
         guard try reader.peekKind() == .object else {
             if fieldError == nil { fieldError = .invalidField(path: path(), reason: "expected an object") }

@@ -150,7 +150,8 @@ struct JSONReader: ~Copyable {
             return true
         }
         guard peekByte() == closer else {
-            throw syntax(closer == UInt8(ascii: "}") ? "expected ',' or '}' in an object" : "expected ',' or ']' in an array")
+            throw syntax(
+                closer == UInt8(ascii: "}") ? "expected ',' or '}' in an object" : "expected ',' or ']' in an array")
         }
         offset += 1
         depth -= 1

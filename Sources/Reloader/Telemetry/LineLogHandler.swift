@@ -1,6 +1,6 @@
 import Foundation
-import WebhookServer
 public import Logging
+import WebhookServer
 
 /// A swift-log handler writing one line per message to standard error, as text or JSON (`--log-format`).
 /// Text: `2026-11-26T14:00:00Z info reloader.server: message key=value`. JSON: one object per line with `time`,

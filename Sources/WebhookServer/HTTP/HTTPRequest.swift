@@ -93,7 +93,8 @@ public struct HTTPResponse: Sendable, Equatable {
     public static func error(_ status: Int, _ reason: String) -> HTTPResponse {
         var headers = HTTPHeaders()
         headers.add(name: "content-type", value: "application/json")
-        return HTTPResponse(status: status, headers: headers, body: Array("{\"error\":\(JSONString.quote(reason))}\n".utf8))
+        return HTTPResponse(
+            status: status, headers: headers, body: Array("{\"error\":\(JSONString.quote(reason))}\n".utf8))
     }
 
     /// A response that asks the server to close the connection without answering (HTTP/1.1: the socket is closed
@@ -108,7 +109,9 @@ public struct HTTPResponse: Sendable, Equatable {
     /// Set only by `dropConnection`; a stored flag so the check costs nothing on ordinary answers.
     public private(set) var isDropConnection = false
 
-    public static func text(_ status: Int, _ body: String, contentType: String = "text/plain; charset=utf-8") -> HTTPResponse {
+    public static func text(
+        _ status: Int, _ body: String, contentType: String = "text/plain; charset=utf-8"
+    ) -> HTTPResponse {
         var headers = HTTPHeaders()
         headers.add(name: "content-type", value: contentType)
         return HTTPResponse(status: status, headers: headers, body: Array(body.utf8))

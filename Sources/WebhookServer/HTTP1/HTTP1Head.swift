@@ -114,8 +114,10 @@ struct HTTP1Head: Equatable {
     /// connection closed by the caller) instead of guessing which one a proxy used.
     private static func framing(_ headers: HTTPHeaders, version: HTTPVersion) throws(Failure) -> BodyFraming {
         let transferEncodings = headers.values("transfer-encoding")
-        let lengths = headers.values("content-length").flatMap { $0.split(separator: ",", omittingEmptySubsequences: false) }
-            .map { $0.trimmingSpaces() }
+        let lengths = headers.values("content-length").flatMap {
+            $0.split(separator: ",", omittingEmptySubsequences: false)
+        }
+        .map { $0.trimmingSpaces() }
         if !transferEncodings.isEmpty {
             guard lengths.isEmpty else {
                 throw Failure(status: 400, reason: "both Content-Length and Transfer-Encoding are present")
@@ -123,7 +125,9 @@ struct HTTP1Head: Equatable {
             guard version == .http1_1 else {
                 throw Failure(status: 400, reason: "Transfer-Encoding in an HTTP/1.0 request")
             }
-            let codings = transferEncodings.flatMap { $0.split(separator: ",") }.map { $0.trimmingSpaces().lowercased() }
+            let codings = transferEncodings.flatMap { $0.split(separator: ",") }.map {
+                $0.trimmingSpaces().lowercased()
+            }
             guard codings == ["chunked"] else {
                 throw Failure(status: 501, reason: "only Transfer-Encoding: chunked is supported")
             }
@@ -144,7 +148,8 @@ struct HTTP1Head: Equatable {
 @inline(__always)
 func isTokenCharacter(_ byte: UInt8) -> Bool {
     switch byte {
-    case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+    case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+        UInt8(ascii: "0")...UInt8(ascii: "9"):
         return true
     case UInt8(ascii: "!"), UInt8(ascii: "#"), UInt8(ascii: "$"), UInt8(ascii: "%"), UInt8(ascii: "&"),
         UInt8(ascii: "'"), UInt8(ascii: "*"), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "."),

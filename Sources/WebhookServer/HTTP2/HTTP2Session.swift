@@ -187,7 +187,9 @@ final class HTTP2Session {
     }
 
     /// Copies the next part of a response body into nghttp2's frame buffer; sets EOF at the end.
-    fileprivate func readResponseBody(_ id: Int32, into buffer: UnsafeMutableRawBufferPointer, flags: inout UInt32)
+    fileprivate func readResponseBody(
+        _ id: Int32, into buffer: UnsafeMutableRawBufferPointer, flags: inout UInt32
+    )
         -> Int
     {
         guard let state = streams[id] else { return Int(NGHTTP2_ERR_TEMPORAL_CALLBACK_FAILURE.rawValue) }
@@ -364,7 +366,9 @@ private func onFrameSent(
     return owner.responseEnded(frame.pointee.hd.stream_id)
 }
 
-private func onStreamClose(_: OpaquePointer?, _ streamID: Int32, _: UInt32, _ userData: UnsafeMutableRawPointer?)
+private func onStreamClose(
+    _: OpaquePointer?, _ streamID: Int32, _: UInt32, _ userData: UnsafeMutableRawPointer?
+)
     -> Int32
 {
     guard let owner = session(from: userData) else { return NGHTTP2_ERR_CALLBACK_FAILURE.rawValue }

@@ -97,7 +97,9 @@ struct HTTP2StreamState {
         case .headersTooLarge: .error(431, "request header fields exceed \(limits.maxHeaderBytes) bytes")
         case .bodyTooLarge: .error(413, "request body exceeds \(limits.maxBodyBytes) bytes")
         case .connectionBudgetExceeded:
-            .error(503, "this connection buffers \(limits.maxBufferedBodyBytesPerConnection) bytes of bodies already; retry")
+            .error(
+                503,
+                "this connection buffers \(limits.maxBufferedBodyBytesPerConnection) bytes of bodies already; retry")
         case nil: nil
         }
     }

@@ -1,5 +1,5 @@
-import Glibc
 internal import CLinux
+import Glibc
 import Logging
 
 /// The imperative shell of one accepted connection: performs the TLS handshake, picks HTTP/1.1 or HTTP/2 from
@@ -162,7 +162,8 @@ final class Connection {
             lastActivity = now
             if tls.negotiatedProtocol == "h2" {
                 do {
-                    let session = try HTTP2Session(handler: shared.handler, limits: shared.limits, observer: shared.observer)
+                    let session = try HTTP2Session(
+                        handler: shared.handler, limits: shared.limits, observer: shared.observer)
                     self.session = session
                     phase = .http2
                     queue(session.takeOutput())
@@ -185,9 +186,12 @@ final class Connection {
             shared.observer.tlsHandshakeFailed()
             if reason.contains("http request") {
                 // A plain HTTP request on the TLS port: say so in plain text, as Go's net/http does.
-                let answer = "HTTP/1.0 400 Bad Request\r\ncontent-type: text/plain\r\nconnection: close\r\n\r\n"
+                let answer =
+                    "HTTP/1.0 400 Bad Request\r\ncontent-type: text/plain\r\nconnection: close\r\n\r\n"
                     + "Client sent an HTTP request to an HTTPS server.\n"
-                _ = answer.utf8.withContiguousStorageIfAvailable { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+                _ = answer.utf8.withContiguousStorageIfAvailable {
+                    send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL))
+                }
                 shared.logger.debug("TLS handshake failed", metadata: ["reason": "\(reason)"])
                 startLingering(sendCloseNotify: false)
                 return
@@ -275,7 +279,8 @@ final class Connection {
                 shared.observer.requestCompleted(
                     method: request.method, path: request.path, status: response.status, version: request.version,
                     duration: ContinuousClock.now - started)
-                HTTP1ResponseWriter.serialize(response, version: request.version, closeAfter: closeAfter, into: &outbound)
+                HTTP1ResponseWriter.serialize(
+                    response, version: request.version, closeAfter: closeAfter, into: &outbound)
                 action = machine.responseQueued(now: now)
             case .respondAndClose(let response):
                 HTTP1ResponseWriter.serialize(response, version: .http1_1, closeAfter: true, into: &outbound)

@@ -1,5 +1,5 @@
-import Glibc
 internal import CLinux
+import Glibc
 import Logging
 import Synchronization
 
@@ -59,7 +59,9 @@ final class EventLoop {
                 if fd == wake {
                     var value: UInt64 = 0
                     _ = read(wake, &value, 8)
-                    if let deadline = drainDeadline.withLock({ $0 }), draining == nil { startDraining(deadline, now: now) }
+                    if let deadline = drainDeadline.withLock({ $0 }), draining == nil {
+                        startDraining(deadline, now: now)
+                    }
                 } else if fd == listener {
                     acceptAll(now: now)
                 } else if let connection = connections[fd] {

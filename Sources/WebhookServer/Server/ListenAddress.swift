@@ -1,5 +1,5 @@
-import Glibc
 internal import CLinux
+import Glibc
 
 /// A TCP listen address written as Go writes them: `:8443` (all interfaces), `127.0.0.1:8443`, `[::1]:0`.
 public struct ListenAddress: Sendable, Equatable, CustomStringConvertible {
@@ -60,7 +60,10 @@ public struct ListenAddress: Sendable, Equatable, CustomStringConvertible {
             }
             length = socklen_t(MemoryLayout<sockaddr_in>.size)
         }
-        let fd = try Syscall.check("socket") { socket(family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0) }
+        let fd = try Syscall.check("socket") {
+            socket(
+                family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        }
         do throws(ServerError) {
             Syscall.setOption(fd, SOL_SOCKET, SO_REUSEADDR)
             if reusePort { Syscall.setOption(fd, SOL_SOCKET, SO_REUSEPORT) }

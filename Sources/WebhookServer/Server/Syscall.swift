@@ -1,5 +1,5 @@
-import Glibc
 internal import CLinux
+import Glibc
 
 /// The one place that retries EINTR, and the socket set-up calls the server needs. A failing call becomes a
 /// `ServerError.system` naming the call and errno's text.

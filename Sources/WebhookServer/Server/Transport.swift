@@ -1,5 +1,5 @@
-import Glibc
 internal import CLinux
+import Glibc
 
 /// The byte stream under a connection: TLS over the socket, or the plain socket (metrics listener).
 /// Results use `TLSIOResult`'s cases for both so the driver has one vocabulary.

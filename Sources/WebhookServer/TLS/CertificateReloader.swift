@@ -1,7 +1,8 @@
+internal import CLinux
 import Foundation
 import Glibc
 public import Logging
-internal import CLinux
+import Synchronization
 
 /// Watches the serving certificate and key files and swaps a new `TLSContext` into the `CertificateStore` when
 /// their contents change. It handles the Kubernetes Secret-volume layout (`tls.crt -> ..data/tls.crt`, with
@@ -65,7 +66,8 @@ public final class CertificateReloader: Sendable {
         let fingerprint = Fingerprint(chain: chain, key: key)
         guard state.isNew(fingerprint) else { return false }
         do {
-            let context = try TLSContext(chainPEM: chain, keyPEM: key, certificatePath: certificatePath, keyPath: keyPath)
+            let context = try TLSContext(
+                chainPEM: chain, keyPEM: key, certificatePath: certificatePath, keyPath: keyPath)
             store.replace(with: context)
             state.accept(fingerprint)
             observer.certificateReloaded(succeeded: true, notAfter: context.notAfter)
@@ -94,7 +96,8 @@ public final class CertificateReloader: Sendable {
             logger.warning("inotify unavailable; polling certificate files only")
         }
         defer { if inotify >= 0 { Syscall.close(inotify) } }
-        let pollMilliseconds = Int32(pollInterval.components.seconds * 1000 + pollInterval.components.attoseconds / 1_000_000_000_000_000)
+        let pollMilliseconds = Int32(
+            pollInterval.components.seconds * 1000 + pollInterval.components.attoseconds / 1_000_000_000_000_000)
         var buffer = [UInt8](repeating: 0, count: 4096)
         while !state.isStopped {
             if inotify >= 0 {
@@ -116,8 +119,6 @@ struct Fingerprint: Equatable, Sendable {
     var key: [UInt8]
 }
 
-import Synchronization
-
 final class LockedState: Sendable {
     private struct Inner {
         var current: Fingerprint
@@ -131,7 +132,11 @@ final class LockedState: Sendable {
     func isNew(_ fingerprint: Fingerprint) -> Bool {
         inner.withLock { $0.current != fingerprint && $0.rejected != fingerprint }
     }
-    func accept(_ fingerprint: Fingerprint) { inner.withLock { $0.current = fingerprint; $0.rejected = nil } }
+    func accept(_ fingerprint: Fingerprint) {
+        inner.withLock {
+            $0.current = fingerprint; $0.rejected = nil
+        }
+    }
     func reject(_ fingerprint: Fingerprint) { inner.withLock { $0.rejected = fingerprint } }
     func stop() { inner.withLock { $0.stopped = true } }
     var isStopped: Bool { inner.withLock { $0.stopped } }

@@ -17,7 +17,9 @@ public final class TLSContext {
             chainPEM: chainPEM, keyPEM: keyPEM, certificatePath: certificatePath, keyPath: keyPath)
     }
 
-    private static func makeContext(chainPEM: [UInt8], keyPEM: [UInt8], certificatePath: String, keyPath: String)
+    private static func makeContext(
+        chainPEM: [UInt8], keyPEM: [UInt8], certificatePath: String, keyPath: String
+    )
         throws(TLSError) -> (OpaquePointer, Double?)
     {
         guard let context = SSL_CTX_new(TLS_server_method()) else {
@@ -70,7 +72,9 @@ public final class TLSContext {
     }
 
     /// Loads the leaf and any intermediates from PEM; returns the leaf's notAfter.
-    private static func useCertificateChain(_ pem: [UInt8], in context: OpaquePointer, path: String) throws(TLSError)
+    private static func useCertificateChain(
+        _ pem: [UInt8], in context: OpaquePointer, path: String
+    ) throws(TLSError)
         -> Double?
     {
         guard let bio = makeBIO(pem) else { throw .invalidCertificate(path: path, reason: "cannot allocate") }
@@ -180,7 +184,8 @@ enum OpenSSLErrors {
             if code == 0 { break }
             var buffer = [CChar](repeating: 0, count: 256)
             ERR_error_string_n(code, &buffer, buffer.count)
-            messages.append(String(decoding: buffer.prefix(while: { $0 != 0 }).map { UInt8(bitPattern: $0) }, as: UTF8.self))
+            messages.append(
+                String(decoding: buffer.prefix(while: { $0 != 0 }).map { UInt8(bitPattern: $0) }, as: UTF8.self))
         }
         return messages.isEmpty ? "unknown OpenSSL error" : messages.joined(separator: "; ")
     }

@@ -11,10 +11,12 @@ struct ServiceAddressesTests {
         #expect(try ServiceAddresses.parse([]) == [:])
     }
 
-    @Test("malformed mappings are named errors", arguments: [
-        "reloader/webhook", "webhook=127.0.0.1:8443", "/webhook=127.0.0.1:8443", "a/b/c=h:1", "a/b=127.0.0.1",
-        "a/b=h:0", "a/b=h:70000", "a/b=:8443", "a/b=::1:8443",
-    ])
+    @Test(
+        "malformed mappings are named errors",
+        arguments: [
+            "reloader/webhook", "webhook=127.0.0.1:8443", "/webhook=127.0.0.1:8443", "a/b/c=h:1", "a/b=127.0.0.1",
+            "a/b=h:0", "a/b=h:70000", "a/b=:8443", "a/b=::1:8443",
+        ])
     func rejects(mapping: String) {
         #expect(throws: ServiceAddressError.self) { try ServiceAddresses.parse([mapping]) }
     }

@@ -61,14 +61,18 @@ extension KubectlHarness {
         switch client {
         case .url(let url): clientConfig["url"] = .string(url)
         case .service(let namespace, let service, let path):
-            clientConfig["service"] = ["namespace": .string(namespace), "name": .string(service), "path": .string(path)]
+            clientConfig["service"] = [
+                "namespace": .string(namespace), "name": .string(service), "path": .string(path),
+            ]
         }
         var hook: [String: JSONValue] = [
             "name": .string(webhook), "clientConfig": .object(clientConfig),
-            "rules": [[
-                "operations": ["CREATE", "UPDATE", "DELETE"], "apiGroups": [""], "apiVersions": ["v1"],
-                "resources": ["configmaps"],
-            ]],
+            "rules": [
+                [
+                    "operations": ["CREATE", "UPDATE", "DELETE"], "apiGroups": [""], "apiVersions": ["v1"],
+                    "resources": ["configmaps"],
+                ]
+            ],
             "failurePolicy": .string(failurePolicy), "sideEffects": "None", "admissionReviewVersions": ["v1"],
             "timeoutSeconds": 5,
         ]

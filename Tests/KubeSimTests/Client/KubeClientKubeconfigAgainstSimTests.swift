@@ -147,18 +147,30 @@ struct KubeClientKubeconfigAgainstSimTests {
         #expect(try harness.requests().map(\.tokenSuffix) == ["AAAA", "AAAA", "BBBB", "CCCC"])
     }
 
-    @Test("bad kubeconfigs are named errors", arguments: [
-        ("exec", ["certificate-authority: CA"], ["exec: {command: aws}"], "users[0].user.exec"),
-        ("key-missing", ["certificate-authority: CA"], ["client-certificate: CA"], "users[0].user.client-key"),
-        ("ca-missing", ["certificate-authority: /nonexistent/ca.crt"], [], "clusters[0].cluster.certificate-authority"),
-        ("token-file-missing", ["certificate-authority: CA"], ["tokenFile: /nonexistent/token"], "users[0].user.tokenFile"),
-        ("ca-and-insecure", ["certificate-authority: CA", "insecure-skip-tls-verify: true"], [],
-         "clusters[0].cluster.insecure-skip-tls-verify"),
-    ])
+    @Test(
+        "bad kubeconfigs are named errors",
+        arguments: [
+            ("exec", ["certificate-authority: CA"], ["exec: {command: aws}"], "users[0].user.exec"),
+            ("key-missing", ["certificate-authority: CA"], ["client-certificate: CA"], "users[0].user.client-key"),
+            (
+                "ca-missing", ["certificate-authority: /nonexistent/ca.crt"], [],
+                "clusters[0].cluster.certificate-authority"
+            ),
+            (
+                "token-file-missing", ["certificate-authority: CA"], ["tokenFile: /nonexistent/token"],
+                "users[0].user.tokenFile"
+            ),
+            (
+                "ca-and-insecure", ["certificate-authority: CA", "insecure-skip-tls-verify: true"], [],
+                "clusters[0].cluster.insecure-skip-tls-verify"
+            ),
+        ])
     func badKubeconfig(name: String, cluster: [String], user: [String], field: String) throws {
         let harness = try Harness()
         defer { harness.stop() }
-        let substitute = { (lines: [String]) in lines.map { $0.replacingOccurrences(of: "CA", with: harness.server.caPath) } }
+        let substitute = { (lines: [String]) in
+            lines.map { $0.replacingOccurrences(of: "CA", with: harness.server.caPath) }
+        }
         let path = try Self.kubeconfig(harness, name, cluster: substitute(cluster), user: substitute(user))
         #expect {
             _ = try KubeConfiguration.kubeconfig(path: path)

@@ -99,11 +99,16 @@ struct KubeClientVerbsAgainstSimTests {
         }
     }
 
-    @Test("ConfigMap patches of every type", arguments: [
-        (KubeClient.PatchType.merge, #"{"data":{"a":"x","b":null}}"#, ["a": "x", "c": "3"]),
-        (.strategicMerge, #"{"data":{"b":"y"}}"#, ["a": "1", "b": "y", "c": "3"]),
-        (.json, #"[{"op":"replace","path":"/data/a","value":"z"},{"op":"remove","path":"/data/c"}]"#, ["a": "z", "b": "2"]),
-    ])
+    @Test(
+        "ConfigMap patches of every type",
+        arguments: [
+            (KubeClient.PatchType.merge, #"{"data":{"a":"x","b":null}}"#, ["a": "x", "c": "3"]),
+            (.strategicMerge, #"{"data":{"b":"y"}}"#, ["a": "1", "b": "y", "c": "3"]),
+            (
+                .json, #"[{"op":"replace","path":"/data/a","value":"z"},{"op":"remove","path":"/data/c"}]"#,
+                ["a": "z", "b": "2"]
+            ),
+        ])
     func configMapPatch(type: KubeClient.PatchType, patch: String, expected: [String: String]) throws {
         let harness = try Harness()
         defer { harness.stop() }
@@ -129,7 +134,8 @@ struct KubeClientVerbsAgainstSimTests {
         let strategic = try client.patch(
             path,
             try JSONValue.parse(
-                #"{"spec":{"template":{"spec":{"containers":[{"name":"app","env":[{"name":"B","value":"3"},{"name":"C","value":"4"}]}]}}}}"#),
+                #"{"spec":{"template":{"spec":{"containers":[{"name":"app","env":[{"name":"B","value":"3"},{"name":"C","value":"4"}]}]}}}}"#
+            ),
             type: .strategicMerge)
         #expect(Self.env(Self.container(strategic, "app")) == ["A": "1", "B": "3", "C": "4"])
         #expect(Self.container(strategic, "app")?["image"] == "nginx:1.27")
@@ -139,14 +145,16 @@ struct KubeClientVerbsAgainstSimTests {
         let json = try client.patch(
             path,
             try JSONValue.parse(
-                #"[{"op":"test","path":"/spec/template/spec/containers/1/name","value":"sidecar"},{"op":"replace","path":"/spec/template/spec/containers/1/image","value":"busybox:1.37"}]"#),
+                #"[{"op":"test","path":"/spec/template/spec/containers/1/name","value":"sidecar"},{"op":"replace","path":"/spec/template/spec/containers/1/image","value":"busybox:1.37"}]"#
+            ),
             type: .json)
         #expect(Self.container(json, "sidecar")?["image"] == "busybox:1.37")
         #expect(Self.env(Self.container(json, "app")) == ["A": "1", "B": "3", "C": "4"])
 
         let merge = try client.patch(
             path,
-            try JSONValue.parse(#"{"spec":{"template":{"spec":{"containers":[{"name":"app","image":"nginx:1.28"}]}}}}"#),
+            try JSONValue.parse(
+                #"{"spec":{"template":{"spec":{"containers":[{"name":"app","image":"nginx:1.28"}]}}}}"#),
             type: .merge)
         let containers = merge[path: ["spec", "template", "spec", "containers"]]?.arrayValue ?? []
         #expect(containers.count == 1)  // RFC 7386: a list is replaced whole

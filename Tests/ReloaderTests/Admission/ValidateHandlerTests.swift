@@ -77,7 +77,9 @@ struct ValidateHandlerTests {
         #expect(!logged.description.contains("s3cr3t"))
     }
 
-    static func post(_ body: [UInt8], path: String = "/validate", contentType: String? = "application/json")
+    static func post(
+        _ body: [UInt8], path: String = "/validate", contentType: String? = "application/json"
+    )
         -> HTTPRequest
     {
         var headers = HTTPHeaders()

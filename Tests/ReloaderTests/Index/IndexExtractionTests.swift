@@ -152,10 +152,12 @@ struct IndexExtractionTests {
         #expect(record == WorkloadRecord.extract(from: try JSONValue.parse(json), kind: .cronJob))
     }
 
-    @Test("fields of an unexpected type are skipped, not fatal", arguments: [
-        #"{"metadata":{"name":"a","annotations":null},"spec":{"template":null}}"#,
-        #"{"metadata":{"name":"a","namespace":"n"},"spec":{"template":{"spec":{"containers":null,"volumes":[1]}}}}"#,
-    ])
+    @Test(
+        "fields of an unexpected type are skipped, not fatal",
+        arguments: [
+            #"{"metadata":{"name":"a","annotations":null},"spec":{"template":null}}"#,
+            #"{"metadata":{"name":"a","namespace":"n"},"spec":{"template":{"spec":{"containers":null,"volumes":[1]}}}}"#,
+        ])
     func tolerant(json: String) throws {
         let record = try #require(try WorkloadRecord.extract(fromJSON: Array(json.utf8), kind: .deployment))
         #expect(record.ref.name == "a" && record.uses.isEmpty)

@@ -8,7 +8,9 @@ import Testing
 struct IndexStoreTests {
     static let config = ConfigRef(kind: .configMap, namespace: "shop", name: "app-config")
 
-    static func record(_ name: String, version: String = "1", using configName: String = "app-config")
+    static func record(
+        _ name: String, version: String = "1", using configName: String = "app-config"
+    )
         -> WorkloadRecord
     {
         WorkloadRecord(

@@ -17,12 +17,15 @@ struct ReverseIndexTests {
     @Test("a config maps to the workloads that use it")
     func usersOfAConfig() throws {
         let index = try Self.fixtureIndex()
-        #expect(Self.names(index.workloads(using: ConfigRef(kind: .configMap, namespace: "shop", name: "app-config")))
-            == ["web", "worker"])
-        #expect(Self.names(index.workloads(using: ConfigRef(kind: .secret, namespace: "shop", name: "db-credentials")))
-            == ["web", "worker"])
-        #expect(Self.names(index.workloads(using: ConfigRef(kind: .secret, namespace: "shop", name: "shop-tls")))
-            == ["api"])
+        #expect(
+            Self.names(index.workloads(using: ConfigRef(kind: .configMap, namespace: "shop", name: "app-config")))
+                == ["web", "worker"])
+        #expect(
+            Self.names(index.workloads(using: ConfigRef(kind: .secret, namespace: "shop", name: "db-credentials")))
+                == ["web", "worker"])
+        #expect(
+            Self.names(index.workloads(using: ConfigRef(kind: .secret, namespace: "shop", name: "shop-tls")))
+                == ["api"])
         // Same name, other kind or other namespace: nothing.
         #expect(index.workloads(using: ConfigRef(kind: .secret, namespace: "shop", name: "app-config")).isEmpty)
         #expect(index.workloads(using: ConfigRef(kind: .configMap, namespace: "other", name: "app-config")).isEmpty)
@@ -47,8 +50,9 @@ struct ReverseIndexTests {
         // api does not use app-config but names ConfigMaps: the policy decides with its regexes.
         let config = ConfigRef(kind: .configMap, namespace: "shop", name: "app-config")
         #expect(Self.names(index.candidates(for: config)) == ["api", "web", "worker"])
-        #expect(Self.names(index.candidates(for: ConfigRef(kind: .configMap, namespace: "shop", name: "feature-flags")))
-            == ["api"])
+        #expect(
+            Self.names(index.candidates(for: ConfigRef(kind: .configMap, namespace: "shop", name: "feature-flags")))
+                == ["api"])
     }
 
     @Test("strings are interned: records share one storage per namespace and config name")

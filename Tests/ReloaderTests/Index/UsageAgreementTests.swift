@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Reloader
 
 /// The reverse index reads usage straight from list-page bytes (its fast path) while the policy reads it from a
@@ -28,10 +29,15 @@ struct UsageAgreementTests {
             case 0: volume = ["name": .string("v\(index)"), "configMap": ["name": .string(pick())]]
             case 1: volume = ["name": .string("v\(index)"), "secret": ["secretName": .string(pick())]]
             case 2:
-                volume = ["name": .string("v\(index)"), "projected": ["sources": [
-                    ["configMap": ["name": .string(pick())]], ["secret": ["name": .string(pick())]],
-                    ["serviceAccountToken": ["path": "token"]],
-                ]]]
+                volume = [
+                    "name": .string("v\(index)"),
+                    "projected": [
+                        "sources": [
+                            ["configMap": ["name": .string(pick())]], ["secret": ["name": .string(pick())]],
+                            ["serviceAccountToken": ["path": "token"]],
+                        ]
+                    ],
+                ]
             default: volume = ["name": .string("v\(index)"), "emptyDir": [:]]
             }
             volumes.append(volume)
@@ -39,9 +45,10 @@ struct UsageAgreementTests {
         func container(_ name: String) -> JSONValue {
             var env: [JSONValue] = []
             for _ in 0..<Int.random(in: 0...2, using: &random) {
-                env.append(Bool.random(using: &random)
-                    ? ["name": "X", "valueFrom": ["configMapKeyRef": ["name": .string(pick()), "key": "k"]]]
-                    : ["name": "Y", "valueFrom": ["secretKeyRef": ["name": .string(pick()), "key": "k"]]])
+                env.append(
+                    Bool.random(using: &random)
+                        ? ["name": "X", "valueFrom": ["configMapKeyRef": ["name": .string(pick()), "key": "k"]]]
+                        : ["name": "Y", "valueFrom": ["secretKeyRef": ["name": .string(pick()), "key": "k"]]])
             }
             var envFrom: [JSONValue] = []
             if Bool.random(using: &random) { envFrom.append(["configMapRef": ["name": .string(pick())]]) }
@@ -50,13 +57,20 @@ struct UsageAgreementTests {
             for index in 0..<volumes.count where Bool.random(using: &random) {
                 mounts.append(["name": .string("v\(index)"), "mountPath": .string("/m\(index)")])
             }
-            return ["name": .string(name), "image": "i", "env": .array(env), "envFrom": .array(envFrom),
-                    "volumeMounts": .array(mounts)]
+            return [
+                "name": .string(name), "image": "i", "env": .array(env), "envFrom": .array(envFrom),
+                "volumeMounts": .array(mounts),
+            ]
         }
         let containers = (0..<Int.random(in: 1...3, using: &random)).map { container("c\($0)") }
         let initContainers = (0..<Int.random(in: 0...2, using: &random)).map { container("i\($0)") }
-        return ["metadata": [:], "spec": ["volumes": .array(volumes), "containers": .array(containers),
-                                          "initContainers": .array(initContainers)]]
+        return [
+            "metadata": [:],
+            "spec": [
+                "volumes": .array(volumes), "containers": .array(containers),
+                "initContainers": .array(initContainers),
+            ],
+        ]
     }
 
     @Test("both paths find the same used configs and receiving containers on 2,000 random templates")
@@ -69,14 +83,16 @@ struct UsageAgreementTests {
                 "metadata": ["name": "w", "namespace": "ns", "uid": "u", "resourceVersion": "1"],
                 "spec": ["template": template],
             ]
-            let fromBytes = try #require(try WorkloadRecord.extract(fromJSON: deployment.serialized(), kind: .deployment))
+            let fromBytes = try #require(
+                try WorkloadRecord.extract(fromJSON: deployment.serialized(), kind: .deployment))
             let fromTree = try #require(WorkloadRecord.extract(from: deployment, kind: .deployment))
             let indexUses = Set(fromBytes.uses.map { "\($0.kind.rawValue)/\($0.name)@\($0.containerIndex)" })
             #expect(indexUses == Set(fromTree.uses.map { "\($0.kind.rawValue)/\($0.name)@\($0.containerIndex)" }))
             let usage = PodTemplateUsage(podTemplate: template)
-            let policyUses = Set(usage.references.compactMap { reference -> String? in
-                usage.containerIndex(using: reference).map { "\(reference.kind.rawValue)/\(reference.name)@\($0)" }
-            })
+            let policyUses = Set(
+                usage.references.compactMap { reference -> String? in
+                    usage.containerIndex(using: reference).map { "\(reference.kind.rawValue)/\(reference.name)@\($0)" }
+                })
             #expect(indexUses == policyUses, "round \(round): \(template.serializedString)")
             if indexUses != policyUses { return }
         }

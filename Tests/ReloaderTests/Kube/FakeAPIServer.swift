@@ -60,7 +60,9 @@ final class Sleeper: Sendable {
 /// Records observer calls.
 final class RecordingObserver: KubeRequestObserver {
     private let calls = Mutex<[String]>([])
-    func requestFinished(verb: String, code: Int, duration: Duration) { calls.withLock { $0.append("\(verb) \(code)") } }
+    func requestFinished(verb: String, code: Int, duration: Duration) {
+        calls.withLock { $0.append("\(verb) \(code)") }
+    }
     var recorded: [String] { calls.withLock { $0 } }
 }
 
@@ -73,7 +75,10 @@ extension HTTPResponse {
     }
 
     static func status(_ code: Int, _ reason: String, _ message: String) -> HTTPResponse {
-        .json(code, #"{"kind":"Status","apiVersion":"v1","status":"Failure","reason":"\#(reason)","message":"\#(message)","code":\#(code)}"#)
+        .json(
+            code,
+            #"{"kind":"Status","apiVersion":"v1","status":"Failure","reason":"\#(reason)","message":"\#(message)","code":\#(code)}"#
+        )
     }
 }
 

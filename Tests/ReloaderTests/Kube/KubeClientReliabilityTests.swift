@@ -1,7 +1,7 @@
 import Foundation
 import Logging
-import Testing
 import TestSupport
+import Testing
 import WebhookServer
 
 @testable import Reloader
@@ -14,10 +14,15 @@ struct KubeClientReliabilityTests {
     static func page(_ items: [Int], continue token: String?, resourceVersion: String = "10") -> HTTPResponse {
         let list = items.map { #"{"metadata":{"name":"cm-\#($0)"}}"# }.joined(separator: ",")
         let next = token.map { #","continue":"\#($0)""# } ?? ""
-        return .json(200, #"{"kind":"ConfigMapList","metadata":{"resourceVersion":"\#(resourceVersion)"\#(next)},"items":[\#(list)]}"#)
+        return .json(
+            200,
+            #"{"kind":"ConfigMapList","metadata":{"resourceVersion":"\#(resourceVersion)"\#(next)},"items":[\#(list)]}"#
+        )
     }
 
-    static func names(_ items: [JSONValue]) -> [String] { items.compactMap { $0[path: ["metadata", "name"]]?.stringValue } }
+    static func names(_ items: [JSONValue]) -> [String] {
+        items.compactMap { $0[path: ["metadata", "name"]]?.stringValue }
+    }
 
     @Test("listAll follows continue tokens over 3 pages")
     func pagination() throws {
@@ -43,7 +48,8 @@ struct KubeClientReliabilityTests {
             case ("labelSelector=app%3Dweb&limit=2", 0): Self.page([1, 2], continue: "old")
             case (_, 1): .status(410, "Expired", "The provided continue parameter is too old")
             case ("labelSelector=app%3Dweb&limit=2", 2): Self.page([1, 2], continue: "new")
-            case ("labelSelector=app%3Dweb&limit=2&continue=new", 3): Self.page([3], continue: nil, resourceVersion: "20")
+            case ("labelSelector=app%3Dweb&limit=2&continue=new", 3):
+                Self.page([3], continue: nil, resourceVersion: "20")
             default: .status(400, "BadRequest", "unexpected request \(index)")
             }
         }
@@ -70,7 +76,8 @@ struct KubeClientReliabilityTests {
     @Test("429 with Retry-After is retried after the given seconds, then succeeds")
     func tooManyRequests() throws {
         let fake = try FakeAPIServer { _, index in
-            index < 2 ? .text(429, "Too many requests, please try again later.").adding("retry-after", "3") : .json(200, "{}")
+            index < 2
+                ? .text(429, "Too many requests, please try again later.").adding("retry-after", "3") : .json(200, "{}")
         }
         defer { fake.stop() }
         let sleeper = Sleeper()
@@ -84,7 +91,9 @@ struct KubeClientReliabilityTests {
 
     @Test("503 is retried with backoff and then succeeds")
     func serviceUnavailable() throws {
-        let fake = try FakeAPIServer { _, index in index == 0 ? .status(503, "ServiceUnavailable", "etcd") : .json(200, "{}") }
+        let fake = try FakeAPIServer { _, index in
+            index == 0 ? .status(503, "ServiceUnavailable", "etcd") : .json(200, "{}")
+        }
         defer { fake.stop() }
         let sleeper = Sleeper()
         _ = try fake.client(sleeper: sleeper).patch(
@@ -100,7 +109,9 @@ struct KubeClientReliabilityTests {
         let options = KubeClient.Options(retry: RetryPolicy(maximumRetries: 3))
         #expect {
             _ = try fake.client(options: options).get(Self.configMaps.named("x"))
-        } throws: { ($0 as? KubeClientError)?.apiError == KubeAPIError(code: 500, reason: "InternalError", message: "boom") }
+        } throws: {
+            ($0 as? KubeClientError)?.apiError == KubeAPIError(code: 500, reason: "InternalError", message: "boom")
+        }
         #expect(fake.requests.count == 4)
     }
 

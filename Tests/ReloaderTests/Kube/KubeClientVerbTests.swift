@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 import WebhookServer
 
 @testable import Reloader
@@ -22,7 +22,8 @@ struct KubeClientVerbTests {
         let object: JSONValue = ["metadata": ["name": "api"]]
         let api = Self.deployments.named("api")
         #expect(try client.get(api)["kind"] == "Deployment")
-        let page = try client.list(Self.deployments, options: .init(labelSelector: "app=web", fieldSelector: "metadata.name=api", limit: 2))
+        let page = try client.list(
+            Self.deployments, options: .init(labelSelector: "app=web", fieldSelector: "metadata.name=api", limit: 2))
         #expect(page == KubeClient.ListPage(items: [["a": 1]], resourceVersion: "7", continueToken: nil))
         _ = try client.create(Self.deployments, object, dryRun: true)
         _ = try client.update(api, object)
@@ -31,22 +32,25 @@ struct KubeClientVerbTests {
 
         let requests = fake.requests
         let path = "/apis/apps/v1/namespaces/payments/deployments"
-        #expect(requests.map { "\($0.method) \($0.target)" } == [
-            "GET \(path)/api",
-            "GET \(path)?labelSelector=app%3Dweb&fieldSelector=metadata.name%3Dapi&limit=2",
-            "POST \(path)?dryRun=All",
-            "PUT \(path)/api",
-            "PATCH \(path)/api", "PATCH \(path)/api", "PATCH \(path)/api",
-            "DELETE \(path)/api?dryRun=All&propagationPolicy=Foreground",
-        ])
-        #expect(requests.map { $0.headers["content-type"] ?? "-" } == [
-            "-", "-", "application/json", "application/json", "application/strategic-merge-patch+json",
-            "application/merge-patch+json", "application/json-patch+json", "-",
-        ])
-        #expect(requests.map(\.bodyText) == [
-            "", "", #"{"metadata":{"name":"api"}}"#, #"{"metadata":{"name":"api"}}"#, #"{"spec":{"paused":false}}"#,
-            #"{"spec":{"paused":false}}"#, #"{"spec":{"paused":false}}"#, "",
-        ])
+        #expect(
+            requests.map { "\($0.method) \($0.target)" } == [
+                "GET \(path)/api",
+                "GET \(path)?labelSelector=app%3Dweb&fieldSelector=metadata.name%3Dapi&limit=2",
+                "POST \(path)?dryRun=All",
+                "PUT \(path)/api",
+                "PATCH \(path)/api", "PATCH \(path)/api", "PATCH \(path)/api",
+                "DELETE \(path)/api?dryRun=All&propagationPolicy=Foreground",
+            ])
+        #expect(
+            requests.map { $0.headers["content-type"] ?? "-" } == [
+                "-", "-", "application/json", "application/json", "application/strategic-merge-patch+json",
+                "application/merge-patch+json", "application/json-patch+json", "-",
+            ])
+        #expect(
+            requests.map(\.bodyText) == [
+                "", "", #"{"metadata":{"name":"api"}}"#, #"{"metadata":{"name":"api"}}"#, #"{"spec":{"paused":false}}"#,
+                #"{"spec":{"paused":false}}"#, #"{"spec":{"paused":false}}"#, "",
+            ])
         for request in requests {
             #expect(request.version == .http2)
             #expect(request.headers["authorization"] == "Bearer secret-token")
@@ -72,7 +76,8 @@ struct KubeClientVerbTests {
     func conflict() throws {
         let fake = try FakeAPIServer { request, _ in
             request.method == "PUT"
-                ? .status(409, "Conflict", "the object has been modified; please apply your changes to the latest version")
+                ? .status(
+                    409, "Conflict", "the object has been modified; please apply your changes to the latest version")
                 : .status(409, "AlreadyExists", "deployments.apps \\\"api\\\" already exists")
         }
         defer { fake.stop() }

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 @testable import Reloader
 
@@ -13,12 +13,16 @@ struct KubeConfigurationTests {
     static var keyBase64: String { Data(keyPEM.utf8).base64EncodedString() }
 
     /// Writes `yaml` as `config` in a fresh directory, loads it and removes the directory; returns its path too.
-    func load(_ yaml: String, files: [String: String] = [:], context: String? = nil) throws -> (
+    func load(
+        _ yaml: String, files: [String: String] = [:], context: String? = nil
+    ) throws -> (
         Result<KubeConfiguration, KubeConfigurationError>, String
     ) {
         let directory = try TemporaryDirectory("kubeconfig")
         defer { directory.remove() }
-        for (name, content) in files { try content.write(toFile: directory.file(name), atomically: true, encoding: .utf8) }
+        for (name, content) in files {
+            try content.write(toFile: directory.file(name), atomically: true, encoding: .utf8)
+        }
         let path = directory.file("config")
         try yaml.write(toFile: path, atomically: true, encoding: .utf8)
         let result = Result { () throws(KubeConfigurationError) in
@@ -95,7 +99,10 @@ struct KubeConfigurationTests {
     func explicitContext() throws {
         let yaml = kubeconfig(cluster: "server: https://k", user: "token: x")
         let error = try load(yaml, context: "other").0
-        #expect(error.failure == .invalidField(file: error.file, field: "contexts[0].context.cluster", problem: "\"missing\" not found"))
+        #expect(
+            error.failure
+                == .invalidField(
+                    file: error.file, field: "contexts[0].context.cluster", problem: "\"missing\" not found"))
     }
 
     @Test(
@@ -103,28 +110,49 @@ struct KubeConfigurationTests {
         arguments: [
             ("current-context: nope\ncontexts: []", "current-context", "\"nope\" does not name a context"),
             ("contexts: []", "current-context", "is not set"),
-            ("current-context: a\ncontexts:\n- name: a\n  context:\n    cluster: prod", "contexts[0].context.cluster",
-             "\"prod\" not found"),
+            (
+                "current-context: a\ncontexts:\n- name: a\n  context:\n    cluster: prod",
+                "contexts[0].context.cluster",
+                "\"prod\" not found"
+            ),
             ("current-context: a\ncontexts:\n- context: {}", "contexts[0].name", "is missing"),
             ("current-context: a\ncontexts: 3", "contexts", "is not a list"),
-            ("current-context: a\ncontexts:\n- name: a\n  context: {cluster: c}\nclusters:\n- name: c\n  cluster: {}",
-             "clusters[0].cluster.server", "is missing"),
-            ("current-context: a\ncontexts:\n- name: a\n  context: {cluster: c}\nclusters:\n- name: c\n  cluster: {server: 'ftp://x'}",
-             "clusters[0].cluster.server", "\"ftp://x\" is not an http(s) URL"),
-            ("current-context: a\ncontexts:\n- name: a\n  context: {cluster: c}\nclusters:\n- name: c\n  cluster: {server: 'https://x', certificate-authority-data: '%%%'}",
-             "clusters[0].cluster.certificate-authority-data", "is not base64"),
-            ("current-context: a\ncontexts:\n- name: a\n  context: {cluster: c}\nclusters:\n- name: c\n  cluster: {server: 'https://x', certificate-authority-data: 'aGVsbG8='}",
-             "clusters[0].cluster.certificate-authority-data", "holds no PEM certificate"),
-            ("current-context: a\ncontexts:\n- name: a\n  context: {cluster: c}\nclusters:\n- name: c\n  cluster: {server: 'https://x', insecure-skip-tls-verify: maybe}",
-             "clusters[0].cluster.insecure-skip-tls-verify", "\"maybe\" is not true or false"),
-            ("current-context: a\ncontexts:\n- name: a\n  context: {cluster: c, user: u}\nclusters:\n- name: c\n  cluster: {server: 'https://x'}",
-             "contexts[0].context.user", "\"u\" not found"),
-            ("current-context: a\ncontexts:\n- name: a\n  context: {cluster: c, user: u}\nclusters:\n- name: c\n  cluster: {server: 'https://x'}\nusers:\n- name: u\n  user: {client-key-data: 'aGVsbG8='}",
-             "users[0].user.client-certificate", "is missing (client-certificate and client-key come as a pair)"),
-            ("current-context: a\ncontexts:\n- name: a\n  context: {cluster: c}\nclusters:\n- name: c\n  cluster: {server: 'https://x', certificate-authority: missing.crt}",
-             "clusters[0].cluster.certificate-authority", "<dir>/missing.crt cannot be read"),
-            ("current-context: a\ncontexts:\n- name: a\n  context: {cluster: c, user: u}\nclusters:\n- name: c\n  cluster: {server: 'https://x'}\nusers:\n- name: u\n  user: {tokenFile: /nonexistent/token}",
-             "users[0].user.tokenFile", "/nonexistent/token cannot be read"),
+            (
+                "current-context: a\ncontexts:\n- name: a\n  context: {cluster: c}\nclusters:\n- name: c\n  cluster: {}",
+                "clusters[0].cluster.server", "is missing"
+            ),
+            (
+                "current-context: a\ncontexts:\n- name: a\n  context: {cluster: c}\nclusters:\n- name: c\n  cluster: {server: 'ftp://x'}",
+                "clusters[0].cluster.server", "\"ftp://x\" is not an http(s) URL"
+            ),
+            (
+                "current-context: a\ncontexts:\n- name: a\n  context: {cluster: c}\nclusters:\n- name: c\n  cluster: {server: 'https://x', certificate-authority-data: '%%%'}",
+                "clusters[0].cluster.certificate-authority-data", "is not base64"
+            ),
+            (
+                "current-context: a\ncontexts:\n- name: a\n  context: {cluster: c}\nclusters:\n- name: c\n  cluster: {server: 'https://x', certificate-authority-data: 'aGVsbG8='}",
+                "clusters[0].cluster.certificate-authority-data", "holds no PEM certificate"
+            ),
+            (
+                "current-context: a\ncontexts:\n- name: a\n  context: {cluster: c}\nclusters:\n- name: c\n  cluster: {server: 'https://x', insecure-skip-tls-verify: maybe}",
+                "clusters[0].cluster.insecure-skip-tls-verify", "\"maybe\" is not true or false"
+            ),
+            (
+                "current-context: a\ncontexts:\n- name: a\n  context: {cluster: c, user: u}\nclusters:\n- name: c\n  cluster: {server: 'https://x'}",
+                "contexts[0].context.user", "\"u\" not found"
+            ),
+            (
+                "current-context: a\ncontexts:\n- name: a\n  context: {cluster: c, user: u}\nclusters:\n- name: c\n  cluster: {server: 'https://x'}\nusers:\n- name: u\n  user: {client-key-data: 'aGVsbG8='}",
+                "users[0].user.client-certificate", "is missing (client-certificate and client-key come as a pair)"
+            ),
+            (
+                "current-context: a\ncontexts:\n- name: a\n  context: {cluster: c}\nclusters:\n- name: c\n  cluster: {server: 'https://x', certificate-authority: missing.crt}",
+                "clusters[0].cluster.certificate-authority", "<dir>/missing.crt cannot be read"
+            ),
+            (
+                "current-context: a\ncontexts:\n- name: a\n  context: {cluster: c, user: u}\nclusters:\n- name: c\n  cluster: {server: 'https://x'}\nusers:\n- name: u\n  user: {tokenFile: /nonexistent/token}",
+                "users[0].user.tokenFile", "/nonexistent/token cannot be read"
+            ),
         ])
     func badKubeconfig(yaml: String, field: String, problem: String) throws {
         let (result, directory) = try load(yaml)
@@ -135,13 +163,17 @@ struct KubeConfigurationTests {
 
     @Test(
         "exec, auth-provider and basic auth are refused by name",
-        arguments: [("exec: {command: aws}", "exec", "an exec credential plugin"),
-                    ("auth-provider: {name: gcp}", "auth-provider", "an auth-provider"),
-                    ("username: admin", "username", "basic authentication")])
+        arguments: [
+            ("exec: {command: aws}", "exec", "an exec credential plugin"),
+            ("auth-provider: {name: gcp}", "auth-provider", "an auth-provider"),
+            ("username: admin", "username", "basic authentication"),
+        ])
     func unsupported(user: String, key: String, method: String) throws {
         let (result, directory) = try load(kubeconfig(cluster: "server: https://k", user: user))
-        #expect(result.failure == .unsupportedAuthentication(
-            file: directory + "/config", field: "users[0].user.\(key)", user: "u1", method: method))
+        #expect(
+            result.failure
+                == .unsupportedAuthentication(
+                    file: directory + "/config", field: "users[0].user.\(key)", user: "u1", method: method))
         #expect(result.failure?.description.contains("user \"u1\"") == true)
     }
 
@@ -160,7 +192,9 @@ struct KubeConfigurationTests {
 
     // MARK: In-cluster and resolution
 
-    func serviceAccount(token: String = "t1", ca: String = caPEM, namespace: String? = "payments") throws
+    func serviceAccount(
+        token: String = "t1", ca: String = caPEM, namespace: String? = "payments"
+    ) throws
         -> TemporaryDirectory
     {
         let directory = try TemporaryDirectory("serviceaccount")

@@ -11,11 +11,17 @@ struct KubePureTests {
         arguments: [
             (ResourcePath(resource: "configmaps", namespace: "payments"), "/api/v1/namespaces/payments/configmaps"),
             (ResourcePath(resource: "namespaces", name: "kube-system"), "/api/v1/namespaces/kube-system"),
-            (ResourcePath(group: "apps", version: "v1", resource: "deployments", namespace: "a", name: "web",
-                          subresource: "scale"), "/apis/apps/v1/namespaces/a/deployments/web/scale"),
+            (
+                ResourcePath(
+                    group: "apps", version: "v1", resource: "deployments", namespace: "a", name: "web",
+                    subresource: "scale"), "/apis/apps/v1/namespaces/a/deployments/web/scale"
+            ),
             (ResourcePath(group: "apps", version: "v1", resource: "deployments"), "/apis/apps/v1/deployments"),
-            (ResourcePath(group: "argoproj.io", version: "v1alpha1", resource: "rollouts", namespace: "n", name: "a b/c"),
-             "/apis/argoproj.io/v1alpha1/namespaces/n/rollouts/a%20b%2Fc"),
+            (
+                ResourcePath(
+                    group: "argoproj.io", version: "v1alpha1", resource: "rollouts", namespace: "n", name: "a b/c"),
+                "/apis/argoproj.io/v1alpha1/namespaces/n/rollouts/a%20b%2Fc"
+            ),
             (ResourcePath(resource: "secrets", subresource: "ignored-without-name"), "/api/v1/secrets"),
         ])
     func urlPaths(path: ResourcePath, expected: String) {
@@ -36,7 +42,8 @@ struct KubePureTests {
 
     @Test("a metav1 Status body decodes into code, reason and message")
     func statusBody() {
-        let body = #"{"kind":"Status","apiVersion":"v1","status":"Failure","message":"configmaps \"x\" not found","reason":"NotFound","code":404}"#
+        let body =
+            #"{"kind":"Status","apiVersion":"v1","status":"Failure","message":"configmaps \"x\" not found","reason":"NotFound","code":404}"#
         let error = KubeAPIError.decode(status: 404, body: Array(body.utf8))
         #expect(error == KubeAPIError(code: 404, reason: "NotFound", message: "configmaps \"x\" not found"))
         #expect(error.isNotFound)
@@ -48,7 +55,10 @@ struct KubePureTests {
     @Test("a plain-text body keeps its text and gets a reason from the code")
     func plainText() {
         let error = KubeAPIError.decode(status: 429, body: Array("Too many requests, please try again later.\n".utf8))
-        #expect(error == KubeAPIError(code: 429, reason: "TooManyRequests", message: "Too many requests, please try again later."))
+        #expect(
+            error
+                == KubeAPIError(
+                    code: 429, reason: "TooManyRequests", message: "Too many requests, please try again later."))
         let long = KubeAPIError.decode(status: 502, body: [UInt8](repeating: UInt8(ascii: "x"), count: 5000))
         #expect(long.message.count == KubeAPIError.maximumMessageLength + 1)
         #expect(long.reason == "Unknown")
@@ -102,10 +112,11 @@ struct KubePureTests {
     func backoffSchedule() {
         let policy = RetryPolicy(
             maximumRetries: 10, budget: .seconds(1000), baseDelay: .milliseconds(100), maximumDelay: .seconds(2))
-        #expect((1...7).map { policy.backoffCeiling(retry: $0) } == [
-            .milliseconds(100), .milliseconds(200), .milliseconds(400), .milliseconds(800), .milliseconds(1600),
-            .seconds(2), .seconds(2),
-        ])
+        #expect(
+            (1...7).map { policy.backoffCeiling(retry: $0) } == [
+                .milliseconds(100), .milliseconds(200), .milliseconds(400), .milliseconds(800), .milliseconds(1600),
+                .seconds(2), .seconds(2),
+            ])
         let outcome = RetryPolicy.Outcome.status(503, retryAfter: nil)
         for retry in 1...10 {
             let low = policy.delay(before: retry, after: outcome, method: "GET", elapsed: .zero, random: { 0 })
@@ -115,7 +126,8 @@ struct KubePureTests {
         }
         #expect(policy.delay(before: 11, after: outcome, method: "GET", elapsed: .zero, random: { 0.5 }) == nil)
         // The total budget stops retries whose wait would end past it.
-        #expect(policy.delay(before: 1, after: outcome, method: "GET", elapsed: .seconds(999.99), random: { 0.5 }) == nil)
+        #expect(
+            policy.delay(before: 1, after: outcome, method: "GET", elapsed: .seconds(999.99), random: { 0.5 }) == nil)
     }
 
     @Test("Retry-After is honoured up to the cap")
@@ -131,8 +143,10 @@ struct KubePureTests {
 
     @Test(
         "Retry-After parsing",
-        arguments: [("1", Duration.seconds(1)), (" 30 ", .seconds(30)), ("0", .zero), ("-1", nil), ("1.5", nil),
-                    ("Wed, 21 Oct 2015 07:28:00 GMT", nil), ("", nil), ("99999999999999999999", .seconds(999_999_999))])
+        arguments: [
+            ("1", Duration.seconds(1)), (" 30 ", .seconds(30)), ("0", .zero), ("-1", nil), ("1.5", nil),
+            ("Wed, 21 Oct 2015 07:28:00 GMT", nil), ("", nil), ("99999999999999999999", .seconds(999_999_999)),
+        ])
     func retryAfterParsing(text: String, expected: Duration?) {
         #expect(RetryPolicy.parseRetryAfter(text) == expected)
     }

@@ -54,7 +54,13 @@ struct AdmissionCorpusReplayTests {
         var depth = 0, deepest = 0, inString = false, escaped = false
         for byte in bytes {
             if inString {
-                if escaped { escaped = false } else if byte == 0x5C { escaped = true } else if byte == 0x22 { inString = false }
+                if escaped {
+                    escaped = false
+                } else if byte == 0x5C {
+                    escaped = true
+                } else if byte == 0x22 {
+                    inString = false
+                }
                 continue
             }
             switch byte {
@@ -71,19 +77,22 @@ struct AdmissionCorpusReplayTests {
     @Test("a field path built from long keys from the input is abbreviated")
     func longKeyInPathIsAbbreviated() throws {
         let key = String(repeating: "k", count: 3000)
-        let body = #"{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":{"uid":"u","#
+        let body =
+            #"{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":{"uid":"u","#
             + #""kind":{"group":"","version":"v1","kind":"ConfigMap"},"resource":{"group":"","version":"v1","resource":"configmaps"},"#
             + #""operation":"UPDATE","object":{"kind":"ConfigMap","metadata":{"labels":{""# + key + #"":1}}}}}"#
-        #expect(throws: AdmissionDecodingError.invalidField(
-            path: "request.object.metadata.labels.\(key.prefix(64))…", reason: "expected a string"))
-        {
+        #expect(
+            throws: AdmissionDecodingError.invalidField(
+                path: "request.object.metadata.labels.\(key.prefix(64))…", reason: "expected a string")
+        ) {
             try AdmissionReview.decode(Array(body.utf8))
         }
     }
 
     @Test("an unknown operation is reported with a bounded reason")
     func longOperationIsBounded() throws {
-        let body = #"{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":{"uid":"u","#
+        let body =
+            #"{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":{"uid":"u","#
             + #""kind":{"group":"","version":"v1","kind":"ConfigMap"},"resource":{"group":"","version":"v1","resource":"configmaps"},"#
             + #""operation":""# + String(repeating: "P", count: 5000) + #""}}"#
         do throws(AdmissionDecodingError) {

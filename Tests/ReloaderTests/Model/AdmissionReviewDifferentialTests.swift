@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Reloader
 
 /// The hand-written decoder against Foundation's JSONSerialization on every fixture: each field reloader reads must

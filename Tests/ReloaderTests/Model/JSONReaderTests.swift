@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Reloader
 
 @Suite("JSONReader")
@@ -25,13 +26,16 @@ struct JSONReaderTests {
         }
     }
 
-    @Test("accepts and refuses exactly what Foundation's JSON parser does", arguments: [
-        "{}", "[]", "\"\"", "0", "-0", "1.5e-3", "-12E+4", "true", "false", "null", " {\"a\" : [1, {\"b\": null}] } ",
-        "{\"a\":\"\\u00e9\\n\\t\\\"\\\\\\/\"}", "\"\\ud83d\\ude00\"", "[1,2,3]", "{\"a\":1,\"a\":2}",
-        "", " ", "{", "}", "{a:1}", "{'a':1}", "01", "1.", ".5", "-", "+1", "1e", "tru", "nul",
-        "[1 2]", "{\"a\" 1}", "\"abc", "\"a\u{01}b\"", "\"\\x\"", "\"\\u12\"", "\"\\u12G4\"", "[]]", "{}{}", "NaN",
-        "\"\\ud83d\"", "\"\\ude00\"",
-    ])
+    @Test(
+        "accepts and refuses exactly what Foundation's JSON parser does",
+        arguments: [
+            "{}", "[]", "\"\"", "0", "-0", "1.5e-3", "-12E+4", "true", "false", "null",
+            " {\"a\" : [1, {\"b\": null}] } ",
+            "{\"a\":\"\\u00e9\\n\\t\\\"\\\\\\/\"}", "\"\\ud83d\\ude00\"", "[1,2,3]", "{\"a\":1,\"a\":2}",
+            "", " ", "{", "}", "{a:1}", "{'a':1}", "01", "1.", ".5", "-", "+1", "1e", "tru", "nul",
+            "[1 2]", "{\"a\" 1}", "\"abc", "\"a\u{01}b\"", "\"\\x\"", "\"\\u12\"", "\"\\u12G4\"", "[]]", "{}{}", "NaN",
+            "\"\\ud83d\"", "\"\\ude00\"",
+        ])
     func differential(text: String) {
         let foundation = (try? JSONSerialization.jsonObject(with: Data(text.utf8), options: [.fragmentsAllowed])) != nil
         #expect(Self.validates(text) == foundation, "\(text.debugDescription)")

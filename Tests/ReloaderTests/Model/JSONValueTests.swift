@@ -1,20 +1,24 @@
 import Foundation
 import Testing
+
 @testable import Reloader
 
 @Suite("JSONValue")
 struct JSONValueTests {
-    @Test("parse then serialize keeps numbers as written and sorts keys", arguments: [
-        (#"{"b":1,"a":[true,null,-1.50e3,"x\n"]}"#, #"{"a":[true,null,-1.50e3,"x\n"],"b":1}"#),
-        (#" [ ] "#, "[]"),
-        (#""\u00e9""#, "\"é\""),
-        (#"{"k":{"n":{}}}"#, #"{"k":{"n":{}}}"#),
-    ])
+    @Test(
+        "parse then serialize keeps numbers as written and sorts keys",
+        arguments: [
+            (#"{"b":1,"a":[true,null,-1.50e3,"x\n"]}"#, #"{"a":[true,null,-1.50e3,"x\n"],"b":1}"#),
+            (#" [ ] "#, "[]"),
+            (#""\u00e9""#, "\"é\""),
+            (#"{"k":{"n":{}}}"#, #"{"k":{"n":{}}}"#),
+        ])
     func roundTrip(input: String, expected: String) throws {
         #expect(try JSONValue.parse(input).serializedString == expected)
     }
 
-    @Test("every fixture survives a round trip with the same meaning as JSONSerialization reads it",
+    @Test(
+        "every fixture survives a round trip with the same meaning as JSONSerialization reads it",
         arguments: FixtureFiles.admissionReviews)
     func fixtures(name: String) throws {
         let bytes = try FixtureFiles.bytes(name)

@@ -101,7 +101,9 @@ extension PolicyTests {
             #expect(Annotations.lastReloadedFrom == "reloader.stakater.com/last-reloaded-from")
             #expect(Annotations.rolloutStrategy == "reloader.stakater.com/rollout-strategy")
             #expect(AnnotationKeys.renameFlags.count == 15)
-            #expect(Set(AnnotationKeys.renameFlags.map(\.flag)) == Set(ConfigurationFlag.allCases.filter(\.isAnnotationRename)))
+            #expect(
+                Set(AnnotationKeys.renameFlags.map(\.flag))
+                    == Set(ConfigurationFlag.allCases.filter(\.isAnnotationRename)))
         }
     }
 }

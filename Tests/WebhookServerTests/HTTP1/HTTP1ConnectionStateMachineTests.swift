@@ -1,4 +1,5 @@
 import Testing
+
 @testable import WebhookServer
 
 @Suite struct HTTP1ConnectionStateMachineTests {
@@ -17,7 +18,8 @@ import Testing
     @Test("a request with a Content-Length body is dispatched whole")
     func contentLength() {
         var m = machine()
-        let action = m.received(request("POST /validate?a=b HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello"), now: t0)
+        let action = m.received(
+            request("POST /validate?a=b HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello"), now: t0)
         guard case .dispatch(let r, let closeAfter) = action else { Issue.record("got \(action)"); return }
         #expect(r.method == "POST" && r.path == "/validate" && r.query == "a=b")
         #expect(r.body == Array("hello".utf8))
@@ -27,7 +29,9 @@ import Testing
 
     @Test("bytes split at every position still give the same request")
     func splitAnywhere() {
-        let bytes = request("POST /v HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n3;ext=1\r\nabc\r\n2\r\nde\r\n0\r\nTrailer: y\r\n\r\n")
+        let bytes = request(
+            "POST /v HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n3;ext=1\r\nabc\r\n2\r\nde\r\n0\r\nTrailer: y\r\n\r\n"
+        )
         for cut in 1..<bytes.count {
             var m = machine()
             let first = m.received(Array(bytes[..<cut]), now: t0)
@@ -40,7 +44,8 @@ import Testing
     @Test("pipelined requests are answered in order")
     func pipelining() {
         var m = machine()
-        let action = m.received(request("GET /a HTTP/1.1\r\nHost: x\r\n\r\nGET /b HTTP/1.1\r\nHost: x\r\n\r\n"), now: t0)
+        let action = m.received(
+            request("GET /a HTTP/1.1\r\nHost: x\r\n\r\nGET /b HTTP/1.1\r\nHost: x\r\n\r\n"), now: t0)
         guard case .dispatch(let a, _) = action else { Issue.record("got \(action)"); return }
         #expect(a.path == "/a")
         guard case .dispatch(let b, _) = m.responseQueued(now: t0) else { Issue.record("no second"); return }
@@ -49,21 +54,23 @@ import Testing
         #expect(m.isIdle)
     }
 
-    @Test("a request-smuggling shape is answered 400 and the connection closed", arguments: [
-        "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n",
-        "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\n",
-        "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 3, 4\r\n\r\n",
-        "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: +3\r\n\r\n",
-        "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding : chunked\r\n\r\n",
-        "POST / HTTP/1.1\r\nHost: x\r\nFoo: a\r\n folded\r\n\r\n",
-        "POST / HTTP/1.1\r\nHost: x\r\nFoo: a\rb\r\n\r\n",
-        "POST / HTTP/1.1\r\nHost: x\r\nFoo: a\nContent-Length: 5\r\n\r\n",
-        "POST / HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n",
-        "POST / HTTP/1.1\r\nContent-Length: 0\r\n\r\n",
-        "POST / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n",
-        "GET  / HTTP/1.1\r\nHost: x\r\n\r\n",
-        "GET / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
-    ])
+    @Test(
+        "a request-smuggling shape is answered 400 and the connection closed",
+        arguments: [
+            "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n",
+            "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\n",
+            "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 3, 4\r\n\r\n",
+            "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: +3\r\n\r\n",
+            "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding : chunked\r\n\r\n",
+            "POST / HTTP/1.1\r\nHost: x\r\nFoo: a\r\n folded\r\n\r\n",
+            "POST / HTTP/1.1\r\nHost: x\r\nFoo: a\rb\r\n\r\n",
+            "POST / HTTP/1.1\r\nHost: x\r\nFoo: a\nContent-Length: 5\r\n\r\n",
+            "POST / HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n",
+            "POST / HTTP/1.1\r\nContent-Length: 0\r\n\r\n",
+            "POST / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n",
+            "GET  / HTTP/1.1\r\nHost: x\r\n\r\n",
+            "GET / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
+        ])
     func smuggling(text: String) {
         var m = machine()
         guard case .respondAndClose(let response) = m.received(request(text), now: t0) else {
@@ -77,7 +84,10 @@ import Testing
     @Test("Transfer-Encoding other than chunked is 501")
     func unsupportedCoding() {
         var m = machine()
-        guard case .respondAndClose(let response) = m.received(request("POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip, chunked\r\n\r\n"), now: t0) else {
+        guard
+            case .respondAndClose(let response) = m.received(
+                request("POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip, chunked\r\n\r\n"), now: t0)
+        else {
             Issue.record("accepted"); return
         }
         #expect(response.status == 501)
@@ -86,7 +96,8 @@ import Testing
     @Test("an unsupported HTTP version is 505")
     func version() {
         var m = machine()
-        guard case .respondAndClose(let response) = m.received(request("GET / HTTP/2.0\r\nHost: x\r\n\r\n"), now: t0) else {
+        guard case .respondAndClose(let response) = m.received(request("GET / HTTP/2.0\r\nHost: x\r\n\r\n"), now: t0)
+        else {
             Issue.record("accepted"); return
         }
         #expect(response.status == 505)
@@ -96,24 +107,35 @@ import Testing
     func headerLimit() {
         var m = machine()
         let big = "GET / HTTP/1.1\r\nHost: x\r\nX: \(String(repeating: "a", count: 300))"
-        guard case .respondAndClose(let r1) = m.received(request(big), now: t0) else { Issue.record("accepted"); return }
+        guard case .respondAndClose(let r1) = m.received(request(big), now: t0) else {
+            Issue.record("accepted"); return
+        }
         #expect(r1.status == 431)
         var m2 = machine()
-        guard case .respondAndClose(let r2) = m2.received(request(big + "\r\n\r\n"), now: t0) else { Issue.record("accepted"); return }
+        guard case .respondAndClose(let r2) = m2.received(request(big + "\r\n\r\n"), now: t0) else {
+            Issue.record("accepted"); return
+        }
         #expect(r2.status == 431)
     }
 
     @Test("a body over the limit is 413 before it is read, for Content-Length and chunked")
     func bodyLimit() {
         var m = machine()
-        guard case .respondAndClose(let r1) = m.received(request("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 1001\r\n\r\n"), now: t0) else {
+        guard
+            case .respondAndClose(let r1) = m.received(
+                request("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 1001\r\n\r\n"), now: t0)
+        else {
             Issue.record("accepted"); return
         }
         #expect(r1.status == 413)
         var m2 = machine()
-        #expect(m2.received(request("POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n3e8\r\n"), now: t0) == .readMore)
+        #expect(
+            m2.received(request("POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n3e8\r\n"), now: t0)
+                == .readMore)
         #expect(m2.received(Array(repeating: 0x61, count: 1000) + request("\r\n"), now: t0) == .readMore)
-        guard case .respondAndClose(let r2) = m2.received(request("1\r\n"), now: t0) else { Issue.record("accepted"); return }
+        guard case .respondAndClose(let r2) = m2.received(request("1\r\n"), now: t0) else {
+            Issue.record("accepted"); return
+        }
         #expect(r2.status == 413)
     }
 
@@ -138,7 +160,9 @@ import Testing
     @Test("an idle keep-alive connection outlives kube-apiserver's 90 s idle timeout")
     func idle() {
         var m = machine()
-        guard case .dispatch = m.received(request("GET / HTTP/1.1\r\nHost: x\r\n\r\n"), now: t0) else { Issue.record("no dispatch"); return }
+        guard case .dispatch = m.received(request("GET / HTTP/1.1\r\nHost: x\r\n\r\n"), now: t0) else {
+            Issue.record("no dispatch"); return
+        }
         #expect(m.responseQueued(now: t0) == .readMore)
         #expect(m.deadlinePassed(now: t0 + .seconds(91)) == .readMore)
         #expect(m.deadlinePassed(now: t0 + .seconds(120)) == .close)
@@ -147,21 +171,31 @@ import Testing
     @Test("Connection: close and HTTP/1.0 without keep-alive close after the answer")
     func connectionClose() {
         var m = machine()
-        guard case .dispatch(_, let closeAfter) = m.received(request("GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"), now: t0) else {
+        guard
+            case .dispatch(_, let closeAfter) = m.received(
+                request("GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"), now: t0)
+        else {
             Issue.record("no dispatch"); return
         }
         #expect(closeAfter)
         #expect(m.responseQueued(now: t0) == .close)
         var m10 = machine()
-        guard case .dispatch(_, let close10) = m10.received(request("GET / HTTP/1.0\r\n\r\n"), now: t0) else { Issue.record("no dispatch"); return }
+        guard case .dispatch(_, let close10) = m10.received(request("GET / HTTP/1.0\r\n\r\n"), now: t0) else {
+            Issue.record("no dispatch"); return
+        }
         #expect(close10)
     }
 
     @Test("Expect: 100-continue gets a 100 before the body")
     func expectContinue() {
         var m = machine()
-        #expect(m.received(request("POST / HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 3\r\n\r\n"), now: t0) == .sendContinue)
-        guard case .dispatch(let r, _) = m.received(request("abc"), now: t0) else { Issue.record("no dispatch"); return }
+        #expect(
+            m.received(
+                request("POST / HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 3\r\n\r\n"), now: t0)
+                == .sendContinue)
+        guard case .dispatch(let r, _) = m.received(request("abc"), now: t0) else {
+            Issue.record("no dispatch"); return
+        }
         #expect(r.body == Array("abc".utf8))
     }
 
@@ -170,16 +204,20 @@ import Testing
         var idle = machine()
         #expect(idle.beginDraining() == .close)
         var busy = machine()
-        #expect(busy.received(request("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\na"), now: t0) == .readMore)
+        #expect(
+            busy.received(request("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\na"), now: t0) == .readMore)
         #expect(busy.beginDraining() == .readMore)
-        guard case .dispatch(_, let closeAfter) = busy.received(request("bc"), now: t0) else { Issue.record("no dispatch"); return }
+        guard case .dispatch(_, let closeAfter) = busy.received(request("bc"), now: t0) else {
+            Issue.record("no dispatch"); return
+        }
         #expect(closeAfter)
     }
 
     @Test("empty lines before a request line are ignored")
     func leadingEmptyLines() {
         var m = machine()
-        guard case .dispatch(let r, _) = m.received(request("\r\n\r\nGET /x HTTP/1.1\r\nHost: x\r\n\r\n"), now: t0) else {
+        guard case .dispatch(let r, _) = m.received(request("\r\n\r\nGET /x HTTP/1.1\r\nHost: x\r\n\r\n"), now: t0)
+        else {
             Issue.record("no dispatch"); return
         }
         #expect(r.path == "/x")
@@ -198,7 +236,9 @@ import Testing
     }
 
     /// The outcome fed whole, and fed one byte at a time.
-    func outcomes(_ text: String) -> (whole: HTTP1ConnectionStateMachine.Action, split: HTTP1ConnectionStateMachine.Action) {
+    func outcomes(
+        _ text: String
+    ) -> (whole: HTTP1ConnectionStateMachine.Action, split: HTTP1ConnectionStateMachine.Action) {
         let bytes = Array(text.utf8)
         var whole = HTTP1ConnectionStateMachine(limits: limits, now: t0)
         let wholeAction = whole.received(bytes, now: t0)
@@ -219,25 +259,40 @@ import Testing
         let head = prefix + String(repeating: "a", count: 256 - prefix.utf8.count + extra)
         let (whole, split) = outcomes(head + "\r\n\r\n")
         #expect(whole == split)
-        if extra == 0 { guard case .dispatch = whole else { Issue.record("got \(whole)"); return } }
-        else { #expect(status(whole) == 431) }
+        if extra == 0 {
+            guard case .dispatch = whole else { Issue.record("got \(whole)"); return }
+        } else {
+            #expect(status(whole) == 431)
+        }
     }
 
-    @Test("a chunk size line of exactly 1024 bytes is accepted however it is split; one byte more is 400", arguments: [0, 1])
+    @Test(
+        "a chunk size line of exactly 1024 bytes is accepted however it is split; one byte more is 400",
+        arguments: [0, 1])
     func chunkSizeLineAtLimit(extra: Int) {
         let line = "1;" + String(repeating: "e", count: 1022 + extra)
-        let (whole, split) = outcomes("POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n\(line)\r\na\r\n0\r\n\r\n")
+        let (whole, split) = outcomes(
+            "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n\(line)\r\na\r\n0\r\n\r\n")
         #expect(whole == split)
-        if extra == 0 { guard case .dispatch = whole else { Issue.record("got \(whole)"); return } }
-        else { #expect(status(whole) == 400) }
+        if extra == 0 {
+            guard case .dispatch = whole else { Issue.record("got \(whole)"); return }
+        } else {
+            #expect(status(whole) == 400)
+        }
     }
 
-    @Test("a trailer section of exactly maxHeaderBytes is accepted however it is split; one byte more is 431", arguments: [0, 1])
+    @Test(
+        "a trailer section of exactly maxHeaderBytes is accepted however it is split; one byte more is 431",
+        arguments: [0, 1])
     func trailersAtLimit(extra: Int) {
         let trailer = "T: " + String(repeating: "t", count: 256 - 3 + extra)
-        let (whole, split) = outcomes("POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\(trailer)\r\n\r\n")
+        let (whole, split) = outcomes(
+            "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\(trailer)\r\n\r\n")
         #expect(whole == split)
-        if extra == 0 { guard case .dispatch = whole else { Issue.record("got \(whole)"); return } }
-        else { #expect(status(whole) == 431) }
+        if extra == 0 {
+            guard case .dispatch = whole else { Issue.record("got \(whole)"); return }
+        } else {
+            #expect(status(whole) == 431)
+        }
     }
 }

@@ -48,7 +48,8 @@ import Testing
             let split = Driver.run(pieces, limits: limits)
             #expect(split.violations.isEmpty, "\(split.violations)")
             #expect(split.outcome == whole.outcome, "split into \(pieces.count) pieces")
-            #expect(split.dispatched.map(\.request) == whole.dispatched.map(\.request), "split into \(pieces.count) pieces")
+            #expect(
+                split.dispatched.map(\.request) == whole.dispatched.map(\.request), "split into \(pieces.count) pieces")
             #expect(split.dispatched.map(\.closeAfter) == whole.dispatched.map(\.closeAfter))
         }
     }

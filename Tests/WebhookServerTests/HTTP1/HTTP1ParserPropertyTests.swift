@@ -15,7 +15,8 @@ import Testing
         limits.maxBodyBytes = 4096
         return limits
     }()
-    static let seed: UInt64 = ProcessInfo.processInfo.environment["HTTP1_PROPERTY_SEED"].flatMap { UInt64($0) }
+    static let seed: UInt64 =
+        ProcessInfo.processInfo.environment["HTTP1_PROPERTY_SEED"].flatMap { UInt64($0) }
         ?? 0x5EED_F0CA_CC1A_0001
     static let scale: Int = ProcessInfo.processInfo.environment["HTTP1_PROPERTY_SCALE"].flatMap { Int($0) } ?? 1
 
@@ -29,14 +30,18 @@ import Testing
             }
             var bytes: [UInt8] = []
             for request in stream {
-                if rng.int(in: 0...9) == 0 { bytes += Array(repeating: [0x0D, 0x0A], count: rng.int(in: 1...2)).flatMap { $0 } }
+                if rng.int(in: 0...9) == 0 {
+                    bytes += Array(repeating: [0x0D, 0x0A], count: rng.int(in: 1...2)).flatMap { $0 }
+                }
                 bytes += request.serialised
             }
             let pieces = rng.split(bytes)
             let run = Driver.run(pieces)
-            let context = "seed \(Self.seed) iteration \(iteration): \(String(decoding: bytes.prefix(300), as: UTF8.self).debugDescription)"
+            let context =
+                "seed \(Self.seed) iteration \(iteration): \(String(decoding: bytes.prefix(300), as: UTF8.self).debugDescription)"
             guard run.dispatched.count == stream.count else {
-                Issue.record("dispatched \(run.dispatched.count) of \(stream.count), ended with \(run.outcome); \(context)")
+                Issue.record(
+                    "dispatched \(run.dispatched.count) of \(stream.count), ended with \(run.outcome); \(context)")
                 return
             }
             for (got, want) in zip(run.dispatched, stream) {
@@ -68,7 +73,9 @@ import Testing
             let run = Driver.run(rng.split(bytes))
             if case .failed = run.outcome { rejected += 1 } else { accepted += 1 }
             if !run.violations.isEmpty {
-                Issue.record("iteration \(iteration) seed \(Self.seed): \(run.violations) for \(String(decoding: bytes, as: UTF8.self).debugDescription)")
+                Issue.record(
+                    "iteration \(iteration) seed \(Self.seed): \(run.violations) for \(String(decoding: bytes, as: UTF8.self).debugDescription)"
+                )
                 return
             }
         }
@@ -79,7 +86,8 @@ import Testing
     @Test("random bytes never crash and only produce documented actions")
     func randomBytes() {
         var rng = SplitMix64(seed: Self.seed ^ 0x2)
-        let alphabet = Array("GET POST / HTTP/1.1\r\n:Host: x Content-Length Transfer-Encoding chunked 0123456789abcdef;".utf8)
+        let alphabet = Array(
+            "GET POST / HTTP/1.1\r\n:Host: x Content-Length Transfer-Encoding chunked 0123456789abcdef;".utf8)
         for iteration in 0..<(500 * Self.scale) {
             let count = rng.int(in: 0...600)
             let biased = rng.bool()
@@ -104,7 +112,9 @@ import Testing
             let run = Driver.run(rng.split(bytes))
             // Driver.run flags any dispatched request whose own headers are smuggling-shaped.
             if !run.violations.isEmpty {
-                Issue.record("iteration \(iteration) \(shape): \(run.violations) for \(String(decoding: bytes, as: UTF8.self).debugDescription)")
+                Issue.record(
+                    "iteration \(iteration) \(shape): \(run.violations) for \(String(decoding: bytes, as: UTF8.self).debugDescription)"
+                )
                 return
             }
         }
@@ -158,7 +168,8 @@ enum Driver {
                     if !fieldsAreClean(request) {
                         run.violations.append("dispatched a field with CR, LF or NUL: \(request)")
                     }
-                    if let length = request.headers["content-length"], Int(length.trimmingSpaces()) != request.body.count,
+                    if let length = request.headers["content-length"],
+                        Int(length.trimmingSpaces()) != request.body.count,
                         !length.contains(",")
                     {
                         run.violations.append("body of \(request.body.count) bytes under Content-Length \(length)")
@@ -194,7 +205,9 @@ enum Driver {
 
     /// The buffered bytes (unconsumed input plus the body collected so far) stay within the limits plus one read;
     /// read through reflection so the machine needs no test-only API.
-    static func check(_ machine: HTTP1ConnectionStateMachine, limits: ServerLimits, largestRead: Int, into run: inout Run) {
+    static func check(
+        _ machine: HTTP1ConnectionStateMachine, limits: ServerLimits, largestRead: Int, into run: inout Run
+    ) {
         var buffer = 0
         var start = 0
         var body = 0
@@ -215,12 +228,20 @@ enum Driver {
 
     /// No Content-Length together with Transfer-Encoding, and no two different Content-Lengths.
     static func framingHeadersAreSafe(_ headers: HTTPHeaders) -> Bool {
-        let lengths = headers.values("content-length").flatMap { $0.split(separator: ",", omittingEmptySubsequences: false) }
-            .map { $0.trimmingSpaces() }
+        let lengths = headers.values("content-length").flatMap {
+            $0.split(separator: ",", omittingEmptySubsequences: false)
+        }
+        .map { $0.trimmingSpaces() }
         let encodings = headers.values("transfer-encoding")
         if !lengths.isEmpty && !encodings.isEmpty { return false }
         if Set(lengths).count > 1 { return false }
-        if !encodings.isEmpty, encodings.flatMap({ $0.split(separator: ",") }).map({ $0.trimmingSpaces().lowercased() }).filter({ !$0.isEmpty }) != ["chunked"] { return false }
+        if !encodings.isEmpty,
+            encodings.flatMap({ $0.split(separator: ",") }).map({ $0.trimmingSpaces().lowercased() }).filter({
+                !$0.isEmpty
+            }) != ["chunked"]
+        {
+            return false
+        }
         return true
     }
 
@@ -287,7 +308,8 @@ struct GeneratedRequest {
 
     static let tchar = Array("!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
     static let pchar = Array("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~!$&'()*+,;=:@%")
-    static let valueChars = Array("abcdefghijklmnopqrstuvwxyz ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789\t!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~é✓")
+    static let valueChars = Array(
+        "abcdefghijklmnopqrstuvwxyz ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789\t!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~é✓")
     static let reserved: Set<String> = ["host", "content-length", "transfer-encoding", "connection", "expect"]
 
     var serialised: [UInt8] {
@@ -303,12 +325,20 @@ struct GeneratedRequest {
     }
 
     static func random(using rng: inout SplitMix64, last: Bool, index: Int) -> GeneratedRequest {
-        let method = rng.int(in: 0...2) == 0 ? token(using: &rng, length: 1...10) : rng.pick(["GET", "POST", "PUT", "DELETE", "PATCH"])
-        let path = "/" + (0..<rng.int(in: 0...4)).map { _ in String((0..<rng.int(in: 0...12)).map { _ in rng.pick(pchar) }) }
+        let method =
+            rng.int(in: 0...2) == 0
+            ? token(using: &rng, length: 1...10) : rng.pick(["GET", "POST", "PUT", "DELETE", "PATCH"])
+        let path =
+            "/"
+            + (0..<rng.int(in: 0...4)).map { _ in String((0..<rng.int(in: 0...12)).map { _ in rng.pick(pchar) }) }
             .joined(separator: "/")
-        let query: String? = rng.int(in: 0...2) == 0 ? nil
-            : (0..<rng.int(in: 0...3)).map { _ in "\(token(using: &rng, length: 1...6))=\(String((0..<rng.int(in: 0...8)).map { _ in rng.pick(pchar + ["?", "/"]) }))" }
-                .joined(separator: "&")
+        let query: String? =
+            rng.int(in: 0...2) == 0
+            ? nil
+            : (0..<rng.int(in: 0...3)).map { _ in
+                "\(token(using: &rng, length: 1...6))=\(String((0..<rng.int(in: 0...8)).map { _ in rng.pick(pchar + ["?", "/"]) }))"
+            }
+            .joined(separator: "&")
         let version: HTTPVersion = rng.int(in: 0...3) == 0 ? .http1_0 : .http1_1
 
         var lines: [String] = []
@@ -336,8 +366,12 @@ struct GeneratedRequest {
             expected.insert(expected.removeLast(), at: position)
         }
         let closes = last && rng.bool()
-        if version == .http1_0 && !closes { add("Connection", rng.pick(["keep-alive", "Keep-Alive", "foo, keep-alive"]), rng: &rng) }
-        if version == .http1_1 && closes { add("Connection", rng.pick(["close", "Close", "keep-alive, close"]), rng: &rng) }
+        if version == .http1_0 && !closes {
+            add("Connection", rng.pick(["keep-alive", "Keep-Alive", "foo, keep-alive"]), rng: &rng)
+        }
+        if version == .http1_1 && closes {
+            add("Connection", rng.pick(["close", "Close", "keep-alive, close"]), rng: &rng)
+        }
 
         let body = (0..<rng.pick([0, 1, rng.int(in: 0...64), rng.int(in: 0...2000)])).map { _ in rng.byte() }
         var framed: [UInt8] = []
@@ -371,7 +405,9 @@ struct GeneratedRequest {
             if rng.int(in: 0...4) == 0 { hex = String(repeating: "0", count: rng.int(in: 1...3)) + hex }
             if rng.int(in: 0...3) == 0 {
                 let name = token(using: &rng, length: 1...8)
-                hex += rng.pick([";\(name)", ";\(name)=\(token(using: &rng, length: 1...8))", ";\(name)=\"q v\"", ";a;b=c"])
+                hex += rng.pick([
+                    ";\(name)", ";\(name)=\(token(using: &rng, length: 1...8))", ";\(name)=\"q v\"", ";a;b=c",
+                ])
             }
             return hex + "\r\n"
         }
@@ -406,9 +442,11 @@ enum Smuggling: CaseIterable {
 }
 
 enum Mutator {
-    static let interesting: [[UInt8]] = [[0x0D], [0x0A], [0x00], [0x20], [0x3A], [0x0D, 0x0A], [0x09], [0x7F], [0xFF],
+    static let interesting: [[UInt8]] = [
+        [0x0D], [0x0A], [0x00], [0x20], [0x3A], [0x0D, 0x0A], [0x09], [0x7F], [0xFF],
         Array("\r\n\r\n".utf8), Array("Content-Length: 3\r\n".utf8), Array("Transfer-Encoding: chunked\r\n".utf8),
-        Array(",".utf8), Array("0\r\n\r\n".utf8), Array(";".utf8)]
+        Array(",".utf8), Array("0\r\n\r\n".utf8), Array(";".utf8),
+    ]
 
     static func mutate(_ bytes: inout [UInt8], using rng: inout SplitMix64) {
         guard !bytes.isEmpty else { bytes = rng.pick(interesting); return }

@@ -135,7 +135,9 @@ final class HTTP2TestClient {
 
     fileprivate func goAwayReceived(code: UInt32) { goAwayCode = code }
 
-    fileprivate func readBody(_ id: Int32, into buffer: UnsafeMutablePointer<UInt8>, length: Int, flags: inout UInt32)
+    fileprivate func readBody(
+        _ id: Int32, into buffer: UnsafeMutablePointer<UInt8>, length: Int, flags: inout UInt32
+    )
         -> Int
     {
         guard let pending = requestBodies[id] else { return Int(NGHTTP2_ERR_TEMPORAL_CALLBACK_FAILURE.rawValue) }
@@ -174,7 +176,9 @@ private func clientOnData(
     return 0
 }
 
-private func clientOnClose(_: OpaquePointer?, _ id: Int32, _ code: UInt32, _ userData: UnsafeMutableRawPointer?)
+private func clientOnClose(
+    _: OpaquePointer?, _ id: Int32, _ code: UInt32, _ userData: UnsafeMutableRawPointer?
+)
     -> Int32
 {
     client(userData)?.closed(id, code: code)

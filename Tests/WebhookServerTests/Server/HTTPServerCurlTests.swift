@@ -23,7 +23,9 @@ struct HTTPServerCurlTests {
 
 @Suite("HTTPServer through curl over HTTP/2")
 struct HTTPServerCurlHTTP2Tests {
-    @Test("curl --http2 negotiates h2 by ALPN and gets the answer, large bodies included", arguments: [0, 5000, 3_000_000])
+    @Test(
+        "curl --http2 negotiates h2 by ALPN and gets the answer, large bodies included",
+        arguments: [0, 5000, 3_000_000])
     func http2(size: Int) throws {
         let server = try TestServer(handler: EchoHandler())
         defer { server.stop() }

@@ -38,7 +38,9 @@ struct ServerLimitsSocketTests {
         #expect(client.readUntilClosed().closed)
 
         let ok = try TLSTestClient(port: server.port)
-        try ok.send(Array((Self.head + "Content-Length: \(4 * 1024 * 1024)\r\n\r\n").utf8) + [UInt8](repeating: 0x7B, count: 4 * 1024 * 1024))
+        try ok.send(
+            Array((Self.head + "Content-Length: \(4 * 1024 * 1024)\r\n\r\n").utf8)
+                + [UInt8](repeating: 0x7B, count: 4 * 1024 * 1024))
         let response = try ok.readResponse()
         #expect(response.status == 200)
         #expect(response.headers["x-body-bytes"] == "\(4 * 1024 * 1024)")
@@ -52,7 +54,8 @@ struct ServerLimitsSocketTests {
         // Head and 1 MiB of a 5 MiB body in one go: the server answers after the head and must keep reading
         // (and dropping) the rest instead of resetting the connection under the client.
         try client.send(
-            Array((Self.head + "Content-Length: \(5 * 1024 * 1024)\r\n\r\n").utf8) + [UInt8](repeating: 0x41, count: 1 << 20))
+            Array((Self.head + "Content-Length: \(5 * 1024 * 1024)\r\n\r\n").utf8)
+                + [UInt8](repeating: 0x41, count: 1 << 20))
         #expect(try client.readResponse().status == 413)
         #expect(client.readUntilClosed().closed)
     }
@@ -62,7 +65,10 @@ struct ServerLimitsSocketTests {
         let server = try TestServer(handler: EchoHandler())
         defer { server.stop() }
         let client = try TLSTestClient(port: server.port)
-        try client.send(Self.head + "Content-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\nGET /smuggled HTTP/1.1\r\nHost: x\r\n\r\n")
+        try client.send(
+            Self.head
+                + "Content-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\nGET /smuggled HTTP/1.1\r\nHost: x\r\n\r\n"
+        )
         let response = try client.readResponse()
         #expect(response.status == 400)
         let rest = client.readUntilClosed()
@@ -200,9 +206,13 @@ struct ServerLimitsSocketTests {
             clients.append(client)
         }
         // The count sees the server's sockets (so reaching zero below means something)...
-        try await waitUntil(timeout: .seconds(30), "the server holds sockets for the clients") { acceptedSocketCount(port: server.port) > 0 }
+        try await waitUntil(timeout: .seconds(30), "the server holds sockets for the clients") {
+            acceptedSocketCount(port: server.port) > 0
+        }
         clients.removeAll()  // ...then every client vanishes mid-request.
-        try await waitUntil(timeout: .seconds(30), "server sockets all closed (now \(acceptedSocketCount(port: server.port)))") {
+        try await waitUntil(
+            timeout: .seconds(30), "server sockets all closed (now \(acceptedSocketCount(port: server.port)))"
+        ) {
             acceptedSocketCount(port: server.port) == 0
         }
     }

@@ -53,7 +53,9 @@ struct SecretVolume {
 
 @Suite("certificate rotation")
 struct CertificateRotationTests {
-    @Test("a ..data symlink swap is served to new handshakes at once (inotify); open connections stay up; a bad pair is refused")
+    @Test(
+        "a ..data symlink swap is served to new handshakes at once (inotify); open connections stay up; a bad pair is refused"
+    )
     func symlinkSwap() async throws {
         let directory = try TemporaryDirectory("rotation")
         defer { directory.remove() }
