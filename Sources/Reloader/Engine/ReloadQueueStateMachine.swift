@@ -1,0 +1,420 @@
+/// A config write the queue waits to see persisted: the config and the content hash the review said it gets
+/// (the delete marker for a DELETE, which expects the config to be gone).
+public struct ConfirmationKey: Sendable, Hashable, CustomStringConvertible {
+    public var config: ConfigRef
+    public var hash: String
+
+    public init(config: ConfigRef, hash: String) {
+        self.config = config
+        self.hash = hash
+    }
+
+    /// A DELETE is confirmed by the config being gone, anything else by its content hash.
+    public var expectsAbsent: Bool { hash == ContentHash.deleteMarker }
+
+    public var description: String { "\(config) @\(hash)" }
+}
+
+/// How a reload (one patch of one workload) ended.
+public enum ReloadOutcome: Sendable, Hashable {
+    case success
+    /// 429, 5xx, a dropped connection: worth another try after a backoff.
+    case retryableFailure
+    /// 404, 403, 422: another try gives the same answer.
+    case permanentFailure
+}
+
+/// The reload queue's decisions (DESIGN §2, §4): coalesce plans per workload within the coalesce window, confirm
+/// each config write is persisted before the batch rolls out (a write that never lands is dropped, never rolled
+/// out), one reload in flight per workload, retries with exponential backoff, and a bound on pending plans.
+///
+/// Pure: no clocks, no queues, no I/O. Each event takes `now` and returns the actions the driver performs
+/// (`ReloadQueue`). Action order within one answer carries no meaning beyond each workload's own order.
+public struct ReloadQueueStateMachine: Sendable {
+    public typealias Instant = ContinuousClock.Instant
+
+    public struct Options: Sendable, Hashable {
+        /// `--coalesce-window`: plans for one workload within this time of its first plan make one reload.
+        public var coalesceWindow: Duration
+        /// GETs that may see the old content (or no config) before the write counts as not persisted.
+        public var confirmAttempts: Int
+        /// The first confirmation backoff; it doubles at each attempt (5 attempts from 200 ms span about 3 s).
+        public var confirmBackoff: Duration
+        /// GETs that may fail (API errors) before the plans are dropped as `failed`.
+        public var confirmErrorAttempts: Int
+        /// Reload attempts (the first included) for retryable failures before the batch is dropped as `failed`.
+        public var reloadAttempts: Int
+        /// The first reload backoff; it doubles at each retry.
+        public var reloadBackoff: Duration
+        /// No backoff is longer than this.
+        public var maxBackoff: Duration
+        /// Plans pending at once (waiting, confirming, reloading); beyond it new plans are dropped `queue_full`.
+        public var maxPending: Int
+
+        public init(
+            coalesceWindow: Duration = .seconds(1), confirmAttempts: Int = 5,
+            confirmBackoff: Duration = .milliseconds(200), confirmErrorAttempts: Int = 10, reloadAttempts: Int = 5,
+            reloadBackoff: Duration = .milliseconds(500), maxBackoff: Duration = .seconds(30),
+            maxPending: Int = 10_000
+        ) {
+            self.coalesceWindow = coalesceWindow
+            self.confirmAttempts = max(1, confirmAttempts)
+            self.confirmBackoff = confirmBackoff
+            self.confirmErrorAttempts = max(1, confirmErrorAttempts)
+            self.reloadAttempts = max(1, reloadAttempts)
+            self.reloadBackoff = reloadBackoff
+            self.maxBackoff = maxBackoff
+            self.maxPending = max(0, maxPending)
+        }
+    }
+
+    /// What the driver saw when it read the config: its content hash equals the expected one, differs, the config
+    /// does not exist, or the read failed.
+    public enum ConfirmationResult: Sendable, Hashable {
+        case matches
+        case differs
+        case notFound
+        case error
+
+        /// Compares what the driver read (`nil`: not found) with the expected hash.
+        public init(observed: Result<String?, any Error>, expected: String) {
+            switch observed {
+            case .failure: self = .error
+            case .success(nil): self = .notFound
+            case .success(let hash?): self = hash == expected ? .matches : .differs
+            }
+        }
+    }
+
+    /// Why a plan left the queue without a reload; the raw values are the metric labels.
+    public enum DropReason: String, Sendable, Hashable, CaseIterable {
+        /// The write never became readable (denied by another webhook, conflict, dry-run).
+        case notPersisted = "not_persisted"
+        /// The reload (or the confirmation reads) kept failing.
+        case failed
+        /// Too many plans pending.
+        case queueFull = "queue_full"
+    }
+
+    public enum Action: Sendable, Hashable {
+        /// Call `timerFired(now:)` at this instant (replaces any earlier timer).
+        case scheduleTimer(at: Instant)
+        /// Read the config and answer `confirmation(for:result:now:)`.
+        case confirm(ConfigRef, expectedHash: String, attempt: Int)
+        /// Patch the workload once for all these plans and answer `reloadFinished(workload:result:now:)`.
+        case reload(WorkloadRef, [PlannedReload])
+        /// The plan leaves the queue without a reload.
+        case drop(PlannedReload, DropReason)
+    }
+
+    /// Plain values for the metrics.
+    public struct Counters: Sendable, Hashable {
+        /// Plans pending now.
+        public var depth = 0
+        /// Plans folded into a reload another plan already caused (or replacing an older plan for their config).
+        public var coalesced = 0
+        /// Reloads sent to the workload reloader (retries included).
+        public var reloadsStarted = 0
+        /// Reloads that succeeded.
+        public var reloadsSucceeded = 0
+        /// Plans dropped, by reason.
+        public var dropped: [DropReason: Int] = [:]
+
+        public init() {}
+    }
+
+    struct Batch {
+        enum Phase: Equatable {
+            case collecting(until: Instant)
+            case confirming
+            case ready
+            case reloading(attempt: Int)
+            case backoff(attempt: Int, until: Instant)
+
+            /// Not yet handed to the reloader: later plans may replace this batch's plans.
+            var isWaiting: Bool {
+                switch self {
+                case .collecting, .confirming, .ready: true
+                case .reloading, .backoff: false
+                }
+            }
+        }
+
+        var id: UInt64
+        var plans: [PlannedReload]
+        var unconfirmed: Set<ConfirmationKey> = []
+        var phase: Phase
+    }
+
+    struct Waiter: Hashable {
+        var workload: WorkloadRef
+        var batch: UInt64
+    }
+
+    struct Confirmation {
+        enum State: Equatable {
+            case inFlight
+            case waiting(until: Instant)
+        }
+
+        var attempt = 1
+        var misses = 0
+        var errors = 0
+        var state = State.inFlight
+        var waiters: Set<Waiter> = []
+    }
+
+    public let options: Options
+    public private(set) var counters = Counters()
+    private var workloads: [WorkloadRef: [Batch]] = [:]
+    private var confirmations: [ConfirmationKey: Confirmation] = [:]
+    private var scheduled: Instant?
+    private var nextID: UInt64 = 0
+
+    public init(options: Options = Options()) {
+        self.options = options
+    }
+
+    /// Whether nothing is pending (no plan, no confirmation).
+    public var isIdle: Bool { workloads.isEmpty && confirmations.isEmpty }
+
+    // MARK: Events
+
+    /// A plan from the admission side.
+    public mutating func enqueue(_ plan: PlannedReload, now: Instant) -> [Action] {
+        var actions = advance(now: now)
+        guard counters.depth < options.maxPending else {
+            drop(plan, .queueFull, into: &actions)
+            return actions + reschedule()
+        }
+        let workload = plan.workload
+        var batches = workloads[workload] ?? []
+        var superseded = false
+        // A newer plan for a config replaces the older one in every batch not yet handed to the reloader.
+        for index in batches.indices where batches[index].phase.isWaiting {
+            while let at = batches[index].plans.firstIndex(where: { $0.config == plan.config }) {
+                let old = batches[index].plans.remove(at: at)
+                counters.depth -= 1
+                superseded = true
+                release(ConfirmationKey(config: old.config, hash: old.hash), from: &batches[index], workload)
+            }
+        }
+        if let last = batches.indices.last, case .collecting(let until) = batches[last].phase, now < until {
+            batches[last].plans.append(plan)
+            counters.coalesced += 1
+        } else {
+            batches.append(
+                Batch(id: newID(), plans: [plan], phase: .collecting(until: now + options.coalesceWindow)))
+            if superseded { counters.coalesced += 1 }
+        }
+        counters.depth += 1
+        workloads[workload] = batches
+        settle(workload, into: &actions)
+        return actions + reschedule()
+    }
+
+    /// The timer asked for by the last `.scheduleTimer` fired (early or late firings are harmless).
+    public mutating func timerFired(now: Instant) -> [Action] {
+        scheduled = nil
+        return advance(now: now) + reschedule()
+    }
+
+    /// The driver read the config of `key` after a `.confirm` action.
+    public mutating func confirmation(
+        for key: ConfirmationKey, result: ConfirmationResult, now: Instant
+    ) -> [Action] {
+        var actions = advance(now: now)
+        guard var confirmation = confirmations[key], confirmation.state == .inFlight else {
+            return actions + reschedule()
+        }
+        let satisfied = key.expectsAbsent ? result == .notFound : result == .matches
+        if satisfied {
+            confirmations[key] = nil
+            for waiter in confirmation.waiters {
+                update(waiter) { $0.unconfirmed.remove(key) }
+            }
+            for workload in Set(confirmation.waiters.map(\.workload)) { settle(workload, into: &actions) }
+            return actions + reschedule()
+        }
+        var giveUp: DropReason?
+        if result == .error {
+            confirmation.errors += 1
+            if confirmation.errors >= options.confirmErrorAttempts { giveUp = .failed }
+        } else {
+            confirmation.misses += 1
+            if confirmation.misses >= options.confirmAttempts { giveUp = .notPersisted }
+        }
+        if let reason = giveUp {
+            confirmations[key] = nil
+            for waiter in confirmation.waiters {
+                var dropped: [PlannedReload] = []
+                update(waiter) { batch in
+                    batch.unconfirmed.remove(key)
+                    dropped = batch.plans.filter { $0.config == key.config && $0.hash == key.hash }
+                    batch.plans.removeAll { $0.config == key.config && $0.hash == key.hash }
+                }
+                for plan in dropped { drop(plan, reason, into: &actions) }
+            }
+            for workload in Set(confirmation.waiters.map(\.workload)) { settle(workload, into: &actions) }
+        } else {
+            confirmation.state = .waiting(
+                until: now + backoff(options.confirmBackoff, attempt: confirmation.attempt))
+            confirmations[key] = confirmation
+        }
+        return actions + reschedule()
+    }
+
+    /// The reload of `workload` started by a `.reload` action ended.
+    public mutating func reloadFinished(workload: WorkloadRef, result: ReloadOutcome, now: Instant) -> [Action] {
+        var actions = advance(now: now)
+        guard var batches = workloads[workload], let first = batches.first,
+            case .reloading(let attempt) = first.phase
+        else { return actions + reschedule() }
+        switch result {
+        case .success:
+            counters.reloadsSucceeded += 1
+            counters.depth -= first.plans.count
+            batches.removeFirst()
+        case .retryableFailure where attempt < options.reloadAttempts:
+            batches[0].phase = .backoff(
+                attempt: attempt, until: now + backoff(options.reloadBackoff, attempt: attempt))
+        case .retryableFailure, .permanentFailure:
+            batches.removeFirst()
+            for plan in first.plans { drop(plan, .failed, into: &actions) }
+        }
+        workloads[workload] = batches
+        settle(workload, into: &actions)
+        return actions + reschedule()
+    }
+
+    // MARK: Steps
+
+    /// Carries out everything due at `now`: windows that closed start confirming, confirmation and reload
+    /// backoffs that ended retry.
+    private mutating func advance(now: Instant) -> [Action] {
+        var actions: [Action] = []
+        for (key, confirmation) in confirmations {
+            if case .waiting(let until) = confirmation.state, until <= now {
+                confirmations[key]!.state = .inFlight
+                confirmations[key]!.attempt += 1
+                actions.append(.confirm(key.config, expectedHash: key.hash, attempt: confirmation.attempt + 1))
+            }
+        }
+        for workload in Array(workloads.keys) {
+            var changed = false
+            for index in workloads[workload]!.indices {
+                let batch = workloads[workload]![index]
+                switch batch.phase {
+                case .collecting(let until) where until <= now:
+                    startConfirming(workload, index, into: &actions)
+                    changed = true
+                case .backoff(let attempt, let until) where until <= now:
+                    workloads[workload]![index].phase = .reloading(attempt: attempt + 1)
+                    counters.reloadsStarted += 1
+                    actions.append(.reload(workload, batch.plans))
+                default:
+                    break
+                }
+            }
+            if changed { settle(workload, into: &actions) }
+        }
+        return actions
+    }
+
+    /// The window of a batch closed: every config write in it must be confirmed, sharing reads with other
+    /// batches waiting for the same write.
+    private mutating func startConfirming(_ workload: WorkloadRef, _ index: Int, into actions: inout [Action]) {
+        let batch = workloads[workload]![index]
+        let waiter = Waiter(workload: workload, batch: batch.id)
+        workloads[workload]![index].phase = .confirming
+        for plan in batch.plans {
+            let key = ConfirmationKey(config: plan.config, hash: plan.hash)
+            workloads[workload]![index].unconfirmed.insert(key)
+            if confirmations[key] == nil {
+                confirmations[key] = Confirmation()
+                actions.append(.confirm(plan.config, expectedHash: plan.hash, attempt: 1))
+            }
+            confirmations[key]!.waiters.insert(waiter)
+        }
+    }
+
+    /// Brings a workload's batches up to date: empty batches go, confirmed ones are ready, and the first ready
+    /// one (with the ready ones right behind it) goes out when nothing is in flight.
+    private mutating func settle(_ workload: WorkloadRef, into actions: inout [Action]) {
+        guard var batches = workloads[workload] else { return }
+        batches.removeAll { $0.plans.isEmpty && $0.phase.isWaiting }
+        for index in batches.indices where batches[index].phase == .confirming && batches[index].unconfirmed.isEmpty {
+            batches[index].phase = .ready
+        }
+        if batches.first?.phase == .ready {
+            while batches.count > 1, batches[1].phase == .ready {
+                let next = batches.remove(at: 1)
+                for plan in next.plans {
+                    batches[0].plans.removeAll { $0.config == plan.config }
+                    batches[0].plans.append(plan)
+                }
+            }
+            batches[0].phase = .reloading(attempt: 1)
+            counters.reloadsStarted += 1
+            actions.append(.reload(workload, batches[0].plans))
+        }
+        workloads[workload] = batches.isEmpty ? nil : batches
+    }
+
+    /// A batch no longer waits for `key` (its plan was replaced); the read is forgotten when nobody waits for it.
+    private mutating func release(_ key: ConfirmationKey, from batch: inout Batch, _ workload: WorkloadRef) {
+        guard batch.unconfirmed.remove(key) != nil else { return }
+        confirmations[key]?.waiters.remove(Waiter(workload: workload, batch: batch.id))
+        if confirmations[key]?.waiters.isEmpty == true { confirmations[key] = nil }
+    }
+
+    private mutating func update(_ waiter: Waiter, _ body: (inout Batch) -> Void) {
+        guard let index = workloads[waiter.workload]?.firstIndex(where: { $0.id == waiter.batch }) else { return }
+        body(&workloads[waiter.workload]![index])
+    }
+
+    /// Counts and reports a dropped plan; all but `queue_full` ones were pending.
+    private mutating func drop(_ plan: PlannedReload, _ reason: DropReason, into actions: inout [Action]) {
+        if reason != .queueFull { counters.depth -= 1 }
+        counters.dropped[reason, default: 0] += 1
+        actions.append(.drop(plan, reason))
+    }
+
+    /// Asks for a timer at the next deadline when it is not the one already asked for.
+    private mutating func reschedule() -> [Action] {
+        var next: Instant?
+        func consider(_ instant: Instant) { next = next.map { min($0, instant) } ?? instant }
+        for confirmation in confirmations.values {
+            if case .waiting(let until) = confirmation.state { consider(until) }
+        }
+        for batches in workloads.values {
+            for batch in batches {
+                switch batch.phase {
+                case .collecting(let until), .backoff(_, let until): consider(until)
+                default: break
+                }
+            }
+        }
+        guard let next else {
+            scheduled = nil
+            return []
+        }
+        guard next != scheduled else { return [] }
+        scheduled = next
+        return [.scheduleTimer(at: next)]
+    }
+
+    private func backoff(_ base: Duration, attempt: Int) -> Duration {
+        var delay = base
+        for _ in 1..<max(1, attempt) {
+            delay *= 2
+            if delay >= options.maxBackoff { return options.maxBackoff }
+        }
+        return min(delay, options.maxBackoff)
+    }
+
+    private mutating func newID() -> UInt64 {
+        nextID += 1
+        return nextID
+    }
+}
