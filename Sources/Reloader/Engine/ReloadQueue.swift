@@ -1,0 +1,148 @@
+import Dispatch
+public import Logging
+
+/// Reads a config's current content hash from the API server (`nil`: the config does not exist).
+public protocol ConfigReader: Sendable {
+    func contentHash(of config: ConfigRef) -> Result<String?, any Error>
+}
+
+/// Patches one workload once for a batch of plans (several configs changed together give one patch).
+public protocol WorkloadReloader: Sendable {
+    func reload(_ workload: WorkloadRef, plans: [PlannedReload]) -> ReloadOutcome
+}
+
+/// The reload queue's Dispatch driver: one serial queue owns the `ReloadQueueStateMachine` and performs what it
+/// decides. One `DispatchSourceTimer` fires at the next deadline; reads and patches (blocking calls) run on a
+/// concurrent worker queue, at most `maxConcurrent` at once, and their results come back to the serial queue.
+/// Decides nothing itself.
+public final class ReloadQueue: ReloadSink, @unchecked Sendable {
+    // Everything mutable below is touched on `queue` only.
+    private let queue = DispatchQueue(label: "reloader.reload-queue")
+    private let workers = DispatchQueue(label: "reloader.reload-queue.workers", attributes: .concurrent)
+    private let timer: any DispatchSourceTimer
+    private var machine: ReloadQueueStateMachine
+    private var running = 0
+    private var waiting: [@Sendable () -> Void] = []
+    private var stopped = false
+
+    private let maxConcurrent: Int
+    private let reader: any ConfigReader
+    private let reloader: any WorkloadReloader
+    private let now: @Sendable () -> ContinuousClock.Instant
+    private let logger: Logger
+
+    public init<C: Clock & Sendable>(
+        options: ReloadQueueStateMachine.Options = .init(), maxConcurrent: Int = 4, reader: any ConfigReader,
+        reloader: any WorkloadReloader, clock: C, logger: Logger
+    ) where C.Instant == ContinuousClock.Instant {
+        self.machine = ReloadQueueStateMachine(options: options)
+        self.maxConcurrent = max(1, maxConcurrent)
+        self.reader = reader
+        self.reloader = reloader
+        self.now = { clock.now }
+        self.logger = logger
+        self.timer = DispatchSource.makeTimerSource(queue: queue)
+        timer.setEventHandler { [weak self] in
+            guard let self else { return }
+            self.perform(self.machine.timerFired(now: self.now()))
+        }
+        timer.schedule(deadline: .distantFuture)
+        timer.activate()
+    }
+
+    public convenience init(
+        options: ReloadQueueStateMachine.Options = .init(), maxConcurrent: Int = 4, reader: any ConfigReader,
+        reloader: any WorkloadReloader, logger: Logger
+    ) {
+        self.init(
+            options: options, maxConcurrent: maxConcurrent, reader: reader, reloader: reloader,
+            clock: ContinuousClock(), logger: logger)
+    }
+
+    deinit {
+        timer.cancel()
+    }
+
+    /// Does not block: the plan is handed to the serial queue.
+    public func enqueue(_ plan: PlannedReload) {
+        queue.async {
+            guard !self.stopped else { return }
+            self.perform(self.machine.enqueue(plan, now: self.now()))
+        }
+    }
+
+    /// The counters for the metrics (depth, coalesced, dropped by reason).
+    public var counters: ReloadQueueStateMachine.Counters { queue.sync { machine.counters } }
+
+    /// Whether nothing is pending and no read or patch is running.
+    public var isIdle: Bool { queue.sync { machine.isIdle && running == 0 && waiting.isEmpty } }
+
+    /// Stops the timer and starts no new work; plans still pending are left (the reconciler catches them).
+    public func stop() {
+        queue.sync {
+            stopped = true
+            waiting.removeAll()
+            timer.cancel()
+        }
+    }
+
+    // MARK: Shell
+
+    private func perform(_ actions: [ReloadQueueStateMachine.Action]) {
+        dispatchPrecondition(condition: .onQueue(queue))
+        guard !stopped else { return }
+        for action in actions {
+            switch action {
+            case .scheduleTimer(let at):
+                let delay = max(.zero, now().duration(to: at))
+                timer.schedule(deadline: .now() + .nanoseconds(Self.nanoseconds(delay)))
+            case .confirm(let config, let expectedHash, let attempt):
+                let key = ConfirmationKey(config: config, hash: expectedHash)
+                logger.trace("confirming \(key) (attempt \(attempt))")
+                submit { [reader] in
+                    let observed = reader.contentHash(of: config)
+                    let result = ReloadQueueStateMachine.ConfirmationResult(observed: observed, expected: expectedHash)
+                    return { $0.machine.confirmation(for: key, result: result, now: $0.now()) }
+                }
+            case .reload(let workload, let plans):
+                logger.debug("reloading \(workload) for \(plans.count) config change(s)")
+                submit { [reloader] in
+                    let outcome = reloader.reload(workload, plans: plans)
+                    return { $0.machine.reloadFinished(workload: workload, result: outcome, now: $0.now()) }
+                }
+            case .drop(let plan, let reason):
+                logger.warning("dropped reload of \(plan.workload) for \(plan.config): \(reason.rawValue)")
+            }
+        }
+    }
+
+    /// Runs `work` on the worker queue when a slot is free; the event it returns is fed to the machine on the
+    /// serial queue.
+    private func submit(
+        _ work: @escaping @Sendable () -> @Sendable (ReloadQueue) -> [ReloadQueueStateMachine.Action]
+    ) {
+        waiting.append { [weak self] in
+            let event = work()
+            guard let self else { return }
+            self.queue.async {
+                self.running -= 1
+                self.perform(event(self))
+                self.startWaiting()
+            }
+        }
+        startWaiting()
+    }
+
+    private func startWaiting() {
+        while running < maxConcurrent, !waiting.isEmpty, !stopped {
+            running += 1
+            workers.async(execute: waiting.removeFirst())
+        }
+    }
+
+    private static func nanoseconds(_ duration: Duration) -> Int {
+        let (seconds, attoseconds) = duration.components
+        let total = Double(seconds) * 1e9 + Double(attoseconds) / 1e9
+        return Int(min(total, Double(Int.max / 2)))
+    }
+}

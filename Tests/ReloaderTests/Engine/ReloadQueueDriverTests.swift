@@ -1,0 +1,100 @@
+import Logging
+import Synchronization
+import TestSupport
+import Testing
+
+@testable import Reloader
+
+/// `ReloadQueue`: the Dispatch driver with fake reads and patches and a tiny coalesce window.
+@Suite("ReloadQueue driver")
+struct ReloadQueueDriverTests {
+    typealias T = ReloadQueueStateMachineTests
+
+    /// The content hash of each config as the fake API server has it.
+    final class FakeConfigReader: ConfigReader {
+        let hashes = Mutex<[ConfigRef: String]>([:])
+        let reads = Mutex(0)
+
+        func set(_ config: ConfigRef, _ hash: String?) { hashes.withLock { $0[config] = hash } }
+
+        func contentHash(of config: ConfigRef) -> Result<String?, any Error> {
+            reads.withLock { $0 += 1 }
+            return .success(hashes.withLock { $0[config] })
+        }
+    }
+
+    /// Records each patch; answers `outcomes` in turn, then success.
+    final class FakeWorkloadReloader: WorkloadReloader {
+        let calls = Mutex<[(WorkloadRef, [PlannedReload])]>([])
+        let outcomes: Mutex<[ReloadOutcome]>
+
+        init(outcomes: [ReloadOutcome] = []) { self.outcomes = Mutex(outcomes) }
+
+        var all: [(WorkloadRef, [PlannedReload])] { calls.withLock { $0 } }
+
+        func reload(_ workload: WorkloadRef, plans: [PlannedReload]) -> ReloadOutcome {
+            calls.withLock { $0.append((workload, plans)) }
+            return outcomes.withLock { $0.isEmpty ? .success : $0.removeFirst() }
+        }
+    }
+
+    static func queue(
+        _ reader: FakeConfigReader, _ reloader: FakeWorkloadReloader, reloadBackoff: Duration = .milliseconds(10)
+    ) -> ReloadQueue {
+        ReloadQueue(
+            options: .init(
+                coalesceWindow: .milliseconds(50), confirmAttempts: 3, confirmBackoff: .milliseconds(10),
+                reloadBackoff: reloadBackoff),
+            reader: reader, reloader: reloader,
+            logger: Logger(label: "reloader.test", factory: { _ in SwiftLogNoOpLogHandler() }))
+    }
+
+    @Test("two persisted configs changed together give one reload with both")
+    func coalescesAndReloads() async throws {
+        let reader = FakeConfigReader()
+        let reloader = FakeWorkloadReloader()
+        let queue = Self.queue(reader, reloader)
+        defer { queue.stop() }
+        let a = T.plan("app-config", "h1")
+        let b = T.plan("app-secret", "h2", kind: .secret)
+        reader.set(a.config, "h1")
+        reader.set(b.config, "h2")
+        queue.enqueue(a)
+        queue.enqueue(b)
+        try await waitUntil("the batch is reloaded") { queue.isIdle && !reloader.all.isEmpty }
+        #expect(reloader.all.count == 1)
+        #expect(reloader.all.first?.0 == T.web)
+        #expect(Set(reloader.all.first?.1 ?? []) == [a, b])
+        #expect(queue.counters.coalesced == 1)
+        #expect(queue.counters.reloadsSucceeded == 1)
+    }
+
+    @Test("a write that never lands is dropped not_persisted and never reloads")
+    func notPersisted() async throws {
+        let reader = FakeConfigReader()
+        let reloader = FakeWorkloadReloader()
+        let queue = Self.queue(reader, reloader)
+        defer { queue.stop() }
+        let plan = T.plan("app-config", "h1")
+        reader.set(plan.config, "old")
+        queue.enqueue(plan)
+        try await waitUntil("the plan is dropped") { queue.counters.dropped[.notPersisted] == 1 }
+        #expect(queue.isIdle)
+        #expect(reloader.all.isEmpty)
+        #expect(reader.reads.withLock { $0 } == 3)
+    }
+
+    @Test("a retryable failure is retried until the patch succeeds")
+    func retriesReload() async throws {
+        let reader = FakeConfigReader()
+        let reloader = FakeWorkloadReloader(outcomes: [.retryableFailure, .retryableFailure])
+        let queue = Self.queue(reader, reloader)
+        defer { queue.stop() }
+        let plan = T.plan("app-config", "h1")
+        reader.set(plan.config, "h1")
+        queue.enqueue(plan)
+        try await waitUntil("the reload succeeds") { queue.counters.reloadsSucceeded == 1 }
+        #expect(reloader.all.count == 3)
+        #expect(queue.isIdle)
+    }
+}
