@@ -168,6 +168,7 @@ public struct ReloadQueueStateMachine: Sendable {
     public private(set) var counters = Counters()
     private var workloads: [WorkloadRef: [Batch]] = [:]
     private var confirmations: [ConfirmationKey: Confirmation] = [:]
+    private var deadlines = DeadlineHeap()
     private var scheduled: Instant?
     private var nextID: UInt64 = 0
 
@@ -203,8 +204,10 @@ public struct ReloadQueueStateMachine: Sendable {
             batches[last].plans.append(plan)
             counters.coalesced += 1
         } else {
-            batches.append(
-                Batch(id: newID(), plans: [plan], phase: .collecting(until: now + options.coalesceWindow)))
+            let id = newID()
+            let until = now + options.coalesceWindow
+            batches.append(Batch(id: id, plans: [plan], phase: .collecting(until: until)))
+            deadlines.push(until, .window(workload, id))
             if superseded { counters.coalesced += 1 }
         }
         counters.depth += 1
@@ -257,9 +260,10 @@ public struct ReloadQueueStateMachine: Sendable {
             }
             for workload in Set(confirmation.waiters.map(\.workload)) { settle(workload, into: &actions) }
         } else {
-            confirmation.state = .waiting(
-                until: now + backoff(options.confirmBackoff, attempt: confirmation.attempt))
+            let until = now + backoff(options.confirmBackoff, attempt: confirmation.attempt)
+            confirmation.state = .waiting(until: until)
             confirmations[key] = confirmation
+            deadlines.push(until, .confirmation(key))
         }
         return actions + reschedule()
     }
@@ -276,8 +280,9 @@ public struct ReloadQueueStateMachine: Sendable {
             counters.depth -= first.plans.count
             batches.removeFirst()
         case .retryableFailure where attempt < options.reloadAttempts:
-            batches[0].phase = .backoff(
-                attempt: attempt, until: now + backoff(options.reloadBackoff, attempt: attempt))
+            let until = now + backoff(options.reloadBackoff, attempt: attempt)
+            batches[0].phase = .backoff(attempt: attempt, until: until)
+            deadlines.push(until, .reloadRetry(workload, first.id))
         case .retryableFailure, .permanentFailure:
             batches.removeFirst()
             for plan in first.plans { drop(plan, .failed, into: &actions) }
@@ -290,35 +295,46 @@ public struct ReloadQueueStateMachine: Sendable {
     // MARK: Steps
 
     /// Carries out everything due at `now`: windows that closed start confirming, confirmation and reload
-    /// backoffs that ended retry.
+    /// backoffs that ended retry. Deadlines that no longer hold (their batch or read went, or moved on) are skipped.
     private mutating func advance(now: Instant) -> [Action] {
         var actions: [Action] = []
-        for (key, confirmation) in confirmations {
-            if case .waiting(let until) = confirmation.state, until <= now {
+        while let (at, item) = deadlines.first, at <= now {
+            deadlines.removeFirst()
+            guard isCurrent(at, item) else { continue }
+            switch item {
+            case .confirmation(let key):
                 confirmations[key]!.state = .inFlight
                 confirmations[key]!.attempt += 1
-                actions.append(.confirm(key.config, expectedHash: key.hash, attempt: confirmation.attempt + 1))
+                actions.append(.confirm(key.config, expectedHash: key.hash, attempt: confirmations[key]!.attempt))
+            case .window(let workload, let id):
+                guard let index = workloads[workload]?.firstIndex(where: { $0.id == id }) else { continue }
+                startConfirming(workload, index, into: &actions)
+                settle(workload, into: &actions)
+            case .reloadRetry(let workload, let id):
+                guard let index = workloads[workload]?.firstIndex(where: { $0.id == id }),
+                    case .backoff(let attempt, _) = workloads[workload]![index].phase
+                else { continue }
+                workloads[workload]![index].phase = .reloading(attempt: attempt + 1)
+                counters.reloadsStarted += 1
+                actions.append(.reload(workload, workloads[workload]![index].plans))
             }
-        }
-        for workload in Array(workloads.keys) {
-            var changed = false
-            for index in workloads[workload]!.indices {
-                let batch = workloads[workload]![index]
-                switch batch.phase {
-                case .collecting(let until) where until <= now:
-                    startConfirming(workload, index, into: &actions)
-                    changed = true
-                case .backoff(let attempt, let until) where until <= now:
-                    workloads[workload]![index].phase = .reloading(attempt: attempt + 1)
-                    counters.reloadsStarted += 1
-                    actions.append(.reload(workload, batch.plans))
-                default:
-                    break
-                }
-            }
-            if changed { settle(workload, into: &actions) }
         }
         return actions
+    }
+
+    /// Whether a deadline in the heap still stands.
+    private func isCurrent(_ at: Instant, _ item: DeadlineHeap.Item) -> Bool {
+        switch item {
+        case .confirmation(let key):
+            return confirmations[key]?.state == .waiting(until: at)
+        case .window(let workload, let id):
+            return workloads[workload]?.first(where: { $0.id == id })?.phase == .collecting(until: at)
+        case .reloadRetry(let workload, let id):
+            guard case .backoff(_, let until)? = workloads[workload]?.first(where: { $0.id == id })?.phase else {
+                return false
+            }
+            return until == at
+        }
     }
 
     /// The window of a batch closed: every config write in it must be confirmed, sharing reads with other
@@ -382,20 +398,8 @@ public struct ReloadQueueStateMachine: Sendable {
 
     /// Asks for a timer at the next deadline when it is not the one already asked for.
     private mutating func reschedule() -> [Action] {
-        var next: Instant?
-        func consider(_ instant: Instant) { next = next.map { min($0, instant) } ?? instant }
-        for confirmation in confirmations.values {
-            if case .waiting(let until) = confirmation.state { consider(until) }
-        }
-        for batches in workloads.values {
-            for batch in batches {
-                switch batch.phase {
-                case .collecting(let until), .backoff(_, let until): consider(until)
-                default: break
-                }
-            }
-        }
-        guard let next else {
+        while let (at, item) = deadlines.first, !isCurrent(at, item) { deadlines.removeFirst() }
+        guard let next = deadlines.first?.at else {
             scheduled = nil
             return []
         }
@@ -416,5 +420,48 @@ public struct ReloadQueueStateMachine: Sendable {
     private mutating func newID() -> UInt64 {
         nextID += 1
         return nextID
+    }
+}
+
+/// The queue's pending deadlines, earliest first (a binary min-heap). Entries are never updated in place: a
+/// changed deadline is pushed again and the stale entry skipped when it comes up, so each event costs O(log n).
+struct DeadlineHeap: Sendable {
+    enum Item: Hashable, Sendable {
+        case window(WorkloadRef, UInt64)
+        case confirmation(ConfirmationKey)
+        case reloadRetry(WorkloadRef, UInt64)
+    }
+
+    private var entries: [(at: ContinuousClock.Instant, item: Item)] = []
+
+    var count: Int { entries.count }
+    var first: (at: ContinuousClock.Instant, item: Item)? { entries.first }
+
+    mutating func push(_ at: ContinuousClock.Instant, _ item: Item) {
+        entries.append((at, item))
+        var child = entries.count - 1
+        while child > 0 {
+            let parent = (child - 1) / 2
+            guard entries[child].at < entries[parent].at else { break }
+            entries.swapAt(child, parent)
+            child = parent
+        }
+    }
+
+    mutating func removeFirst() {
+        guard !entries.isEmpty else { return }
+        entries.swapAt(0, entries.count - 1)
+        entries.removeLast()
+        var parent = 0
+        while true {
+            let left = 2 * parent + 1
+            let right = left + 1
+            var smallest = parent
+            if left < entries.count, entries[left].at < entries[smallest].at { smallest = left }
+            if right < entries.count, entries[right].at < entries[smallest].at { smallest = right }
+            guard smallest != parent else { return }
+            entries.swapAt(parent, smallest)
+            parent = smallest
+        }
     }
 }

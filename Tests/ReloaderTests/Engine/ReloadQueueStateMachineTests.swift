@@ -306,4 +306,39 @@ struct ReloadQueueStateMachineTests {
         #expect(Machine.ConfirmationResult(observed: .success(nil), expected: "h") == .notFound)
         #expect(Machine.ConfirmationResult(observed: .failure(Boom()), expected: "h") == .error)
     }
+
+    @Test("a burst of 10,000 plans for distinct workloads: each event is cheap, every workload reloads once")
+    func burst() {
+        var machine = Machine()
+        var timers = 0
+        for index in 0..<10_000 {
+            let workload = WorkloadRef(kind: .deployment, namespace: "shop", name: "w\(index)")
+            timers +=
+                Self.timers(machine.enqueue(Self.plan("shared", "h1", workload: workload), now: Self.at(index % 500)))
+                .count
+        }
+        #expect(timers == 1)
+        #expect(machine.counters.depth == 10_000)
+        let fired = machine.timerFired(now: Self.at(1500))
+        #expect(Self.confirms(fired).count == 1)
+        let key = ConfirmationKey(config: Self.config("shared"), hash: "h1")
+        let ready = machine.confirmation(for: key, result: .matches, now: Self.at(1510))
+        #expect(Self.reloads(ready).count == 10_000)
+        #expect(Set(Self.reloads(ready).map(\.0)).count == 10_000)
+    }
+
+    @Test("the deadline heap gives deadlines earliest first")
+    func deadlineHeap() {
+        var heap = DeadlineHeap()
+        let offsets = [5, 3, 9, 1, 7, 2, 8, 0, 6, 4, 3]
+        for (index, offset) in offsets.enumerated() {
+            heap.push(Self.at(offset), .window(Self.web, UInt64(index)))
+        }
+        var popped: [ContinuousClock.Instant] = []
+        while let first = heap.first {
+            popped.append(first.at)
+            heap.removeFirst()
+        }
+        #expect(popped == offsets.sorted().map { Self.at($0) })
+    }
 }
