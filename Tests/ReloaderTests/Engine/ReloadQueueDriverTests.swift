@@ -1,3 +1,4 @@
+import Dispatch
 import Logging
 import Synchronization
 import TestSupport
@@ -96,5 +97,48 @@ struct ReloadQueueDriverTests {
         try await waitUntil("the reload succeeds") { queue.counters.reloadsSucceeded == 1 }
         #expect(reloader.all.count == 3)
         #expect(queue.isIdle)
+    }
+
+    /// Holds each patch until the test lets it go, counting how many run at once.
+    final class GatedWorkloadReloader: WorkloadReloader {
+        let gate = DispatchSemaphore(value: 0)
+        let state = Mutex<(running: Int, maxRunning: Int, calls: [[PlannedReload]])>((0, 0, []))
+
+        func reload(_ workload: WorkloadRef, plans: [PlannedReload]) -> ReloadOutcome {
+            state.withLock {
+                $0.running += 1
+                $0.maxRunning = max($0.maxRunning, $0.running)
+                $0.calls.append(plans)
+            }
+            gate.wait()
+            state.withLock { $0.running -= 1 }
+            return .success
+        }
+    }
+
+    @Test("a plan for a workload being reloaded runs after that reload, never alongside it")
+    func queuedBehindInFlight() async throws {
+        let reader = FakeConfigReader()
+        let reloader = GatedWorkloadReloader()
+        let queue = ReloadQueue(
+            options: .init(coalesceWindow: .milliseconds(50), confirmBackoff: .milliseconds(10)), reader: reader,
+            reloader: reloader, logger: Logger(label: "reloader.test", factory: { _ in SwiftLogNoOpLogHandler() }))
+        defer { queue.stop() }
+        let first = T.plan("app-config", "h1")
+        let second = T.plan("app-config", "h2")
+        reader.set(first.config, "h1")
+        queue.enqueue(first)
+        try await waitUntil("the first reload starts") { reloader.state.withLock { $0.calls.count } == 1 }
+        reader.set(second.config, "h2")
+        queue.enqueue(second)
+        // The second plan is confirmed and waits behind the first reload.
+        try await waitUntil("the second read") { reader.reads.withLock { $0 } == 2 }
+        #expect(reloader.state.withLock { $0.calls.count } == 1)
+        reloader.gate.signal()
+        try await waitUntil("the second reload starts") { reloader.state.withLock { $0.calls.count } == 2 }
+        reloader.gate.signal()
+        try await waitUntil("both reloads end") { queue.counters.reloadsSucceeded == 2 && queue.isIdle }
+        #expect(reloader.state.withLock { $0.maxRunning } == 1)
+        #expect(reloader.state.withLock { $0.calls } == [[first], [second]])
     }
 }
