@@ -38,7 +38,7 @@ extension LabelSelector {
                 throw .invalid(path: "\(here).values", reason: "must be empty for \(op)")
             }
             switch op {
-            case "In": requirements.append(.in(key, Set(values)))
+            case "In": requirements.append(.isIn(key, Set(values)))
             case "NotIn": requirements.append(.notIn(key, Set(values)))
             case "Exists": requirements.append(.exists(key))
             default: requirements.append(.doesNotExist(key))

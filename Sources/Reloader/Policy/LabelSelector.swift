@@ -1,7 +1,9 @@
 /// A Kubernetes label selector in its string form (`k=v`, `k==v`, `k!=v`, `k in (a,b)`, `k notin (a,b)`, `k`,
 /// `!k`; requirements separated by commas and ANDed), plus Reloader's legacy entry forms `k:v` and `k:*` / `k=*`
 /// (contract §7.1, Reloader's `GetResourceLabelSelector`). Used for `--namespace-selector` and
-/// `--resource-label-selector`, whose entries are ANDed. A pure value.
+/// `--resource-label-selector`, whose entries are ANDed. Normalising and checking the syntax is
+/// `LabelSelectorSyntax`'s (the flag layer validates with it too, so whatever a flag accepts can be matched);
+/// this type turns the checked requirements into matchers. A pure value.
 public struct LabelSelector: Sendable, Hashable {
     public enum Requirement: Sendable, Hashable {
         case equals(String, String)
@@ -10,6 +12,9 @@ public struct LabelSelector: Sendable, Hashable {
         case notIn(String, Set<String>)
         case exists(String)
         case doesNotExist(String)
+        /// `k>n` / `k<n`: the label must be an integer greater / less than n (apimachinery's Gt and Lt).
+        case greaterThan(String, Int)
+        case lessThan(String, Int)
 
         func matches(_ labels: [String: String]) -> Bool {
             switch self {
@@ -19,6 +24,8 @@ public struct LabelSelector: Sendable, Hashable {
             case .notIn(let key, let values): labels[key].map { !values.contains($0) } ?? true
             case .exists(let key): labels[key] != nil
             case .doesNotExist(let key): labels[key] == nil
+            case .greaterThan(let key, let bound): labels[key].flatMap { Int($0) }.map { $0 > bound } ?? false
+            case .lessThan(let key, let bound): labels[key].flatMap { Int($0) }.map { $0 < bound } ?? false
             }
         }
     }
@@ -38,8 +45,15 @@ public struct LabelSelector: Sendable, Hashable {
     /// As Reloader does, each entry is rewritten, then the entries are joined with commas and parsed as one
     /// selector, so `k in (a,b)` that the list flag split at its comma is whole again.
     public init(entries: [String]) throws(ParseError) {
-        let rewritten = entries.filter { !$0.trimmingSpaces.isEmpty }.map(Self.legacyRewritten)
-        requirements = rewritten.isEmpty ? [] : try Self.parse(rewritten.joined(separator: ","))
+        let clauses: [String]
+        do {
+            clauses = try LabelSelectorSyntax.requirements(from: entries)
+        } catch {
+            throw ParseError(selector: error.requirement, reason: error.reason)
+        }
+        var requirements: [Requirement] = []
+        for clause in clauses { requirements.append(try Self.requirement(clause, in: clause)) }
+        self.requirements = requirements
     }
 
     public func matches(_ labels: [String: String]) -> Bool {
@@ -58,16 +72,6 @@ public struct LabelSelector: Sendable, Hashable {
             if parts[1] == "*" { entry = String(parts[0]) }
         }
         return entry
-    }
-
-    static func parse(_ text: String) throws(ParseError) -> [Requirement] {
-        var requirements: [Requirement] = []
-        for clause in splitTopLevel(text) {
-            let clause = clause.trimmingSpaces
-            guard !clause.isEmpty else { throw ParseError(selector: text, reason: "empty requirement") }
-            requirements.append(try requirement(clause, in: text))
-        }
-        return requirements
     }
 
     private static func requirement(_ clause: String, in text: String) throws(ParseError) -> Requirement {
@@ -95,6 +99,14 @@ public struct LabelSelector: Sendable, Hashable {
         if let range = clause.range(of: "=") {
             return .equals(try key(clause[..<range.lowerBound]), try value(clause[range.upperBound...]))
         }
+        for (symbol, isGreater) in [(">", true), ("<", false)] {
+            guard let range = clause.range(of: symbol) else { continue }
+            guard let bound = Int(clause[range.upperBound...].trimmingSpaces) else {
+                throw ParseError(selector: text, reason: "\(symbol) needs an integer")
+            }
+            let name = try key(clause[..<range.lowerBound])
+            return isGreater ? .greaterThan(name, bound) : .lessThan(name, bound)
+        }
         for (word, isIn) in [(" notin ", false), (" in ", true)] {
             guard let range = clause.range(of: word) else { continue }
             let list = clause[range.upperBound...].trimmingSpaces
@@ -109,27 +121,6 @@ public struct LabelSelector: Sendable, Hashable {
             return isIn ? .isIn(name, values) : .notIn(name, values)
         }
         return .exists(try key(Substring(clause)))
-    }
-
-    /// Splits on commas outside parentheses.
-    private static func splitTopLevel(_ text: String) -> [String] {
-        var parts: [String] = []
-        var current = ""
-        var depth = 0
-        for character in text {
-            switch character {
-            case "(": depth += 1
-            case ")": depth -= 1
-            case "," where depth == 0:
-                parts.append(current)
-                current = ""
-                continue
-            default: break
-            }
-            current.append(character)
-        }
-        parts.append(current)
-        return parts
     }
 
     private static func isLabelCharacter(_ character: Character) -> Bool {

@@ -29,6 +29,9 @@ extension PolicyTests {
                 (["app=web,team=a"], ["app": "web"], false),
                 (["app in (web", "api)"], ["app": "api"], true),  // a set the list flag split at its comma
                 (["app:web", "team in (a", "b)"], ["app": "web", "team": "b"], true),
+                (["priority>5"], ["priority": "7"], true),  // apimachinery's Gt/Lt, which the flags accept
+                (["priority>5"], ["priority": "high"], false),
+                (["priority<5"], [:], false),
                 ([], [:], true),
             ] as [([String], [String: String], Bool)])
         func selectors(entries: [String], labels: [String: String], matches: Bool) throws {
