@@ -54,7 +54,7 @@ public struct ValidateHandler: HTTPHandler {
     /// `X-Reloader-DryRun: true`, the value compared case-insensitively and trimmed of spaces and tabs.
     static func asksForDryRun(_ headers: HTTPHeaders) -> Bool {
         guard let value = headers[dryRunHeader] else { return false }
-        return value.trimmingSpacesAndTabs.lowercased() == "true"
+        return value.trimmingASCIIWhitespace().lowercased() == "true"
     }
 
     /// `application/json`, in any case, with or without parameters (RFC 9110 §8.3.1). Pure Swift on purpose:
@@ -67,17 +67,5 @@ public struct ValidateHandler: HTTPHandler {
         let expected = "application/json".utf8
         return trimmed.count == expected.count
             && zip(trimmed, expected).allSatisfy { ($0 | 0x20) == $1 || $0 == $1 }
-    }
-}
-
-extension String {
-    fileprivate var trimmingSpacesAndTabs: Substring {
-        let isBlank: (Character) -> Bool = { $0 == " " || $0 == "\t" }
-        guard let start = firstIndex(where: { !isBlank($0) }),
-            let end = lastIndex(where: { !isBlank($0) })
-        else {
-            return ""
-        }
-        return self[start...end]
     }
 }

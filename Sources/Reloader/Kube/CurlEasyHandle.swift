@@ -184,7 +184,7 @@ private final class ResponseAccumulator {
         }
         guard let colon = text.firstIndex(of: ":") else { return }
         let name = String(text[..<colon])
-        let value = trimmingSpaces(text[text.index(after: colon)...])
+        let value = text[text.index(after: colon)...].trimmingASCIIWhitespace()
         headers.add(name: name, value: value)
     }
 
@@ -196,14 +196,6 @@ private final class ResponseAccumulator {
         body.append(contentsOf: bytes)
         return true
     }
-}
-
-/// The text without leading and trailing spaces and tabs (RFC 9110 §5.5 optional whitespace).
-private func trimmingSpaces(_ text: Substring) -> String {
-    var slice = text
-    while let first = slice.first, first == " " || first == "\t" { slice.removeFirst() }
-    while let last = slice.last, last == " " || last == "\t" { slice.removeLast() }
-    return String(slice)
 }
 
 /// CURLOPT_HEADERFUNCTION: one header line per call. Returning anything but `size * count` aborts the transfer.

@@ -76,14 +76,14 @@ public struct LabelSelector: Sendable, Hashable {
 
     private static func requirement(_ clause: String, in text: String) throws(ParseError) -> Requirement {
         func key(_ raw: Substring) throws(ParseError) -> String {
-            let key = String(raw).trimmingSpaces
+            let key = String(raw).trimmingASCIIWhitespace()
             guard !key.isEmpty, key.allSatisfy(isLabelCharacter) else {
                 throw ParseError(selector: text, reason: "invalid key \"\(key)\"")
             }
             return key
         }
         func value(_ raw: Substring) throws(ParseError) -> String {
-            let value = String(raw).trimmingSpaces
+            let value = String(raw).trimmingASCIIWhitespace()
             guard value.allSatisfy(isLabelCharacter) else {
                 throw ParseError(selector: text, reason: "invalid value \"\(value)\"")
             }
@@ -101,7 +101,7 @@ public struct LabelSelector: Sendable, Hashable {
         }
         for (symbol, isGreater) in [(">", true), ("<", false)] {
             guard let range = clause.range(of: symbol) else { continue }
-            guard let bound = Int(clause[range.upperBound...].trimmingSpaces) else {
+            guard let bound = Int(clause[range.upperBound...].trimmingASCIIWhitespace()) else {
                 throw ParseError(selector: text, reason: "\(symbol) needs an integer")
             }
             let name = try key(clause[..<range.lowerBound])
@@ -109,7 +109,7 @@ public struct LabelSelector: Sendable, Hashable {
         }
         for (word, isIn) in [(" notin ", false), (" in ", true)] {
             guard let range = clause.range(of: word) else { continue }
-            let list = clause[range.upperBound...].trimmingSpaces
+            let list = clause[range.upperBound...].trimmingASCIIWhitespace()
             guard list.hasPrefix("("), list.hasSuffix(")") else {
                 throw ParseError(selector: text, reason: "expected a parenthesised list in \"\(clause)\"")
             }
@@ -125,14 +125,5 @@ public struct LabelSelector: Sendable, Hashable {
 
     private static func isLabelCharacter(_ character: Character) -> Bool {
         character.isASCII && (character.isLetter || character.isNumber || "-_./".contains(character))
-    }
-}
-
-extension StringProtocol {
-    var trimmingSpaces: String {
-        var slice = Substring(self)
-        while slice.first?.isWhitespace == true { slice = slice.dropFirst() }
-        while slice.last?.isWhitespace == true { slice = slice.dropLast() }
-        return String(slice)
     }
 }
