@@ -54,15 +54,7 @@ public final class CertificateReloader: Sendable {
     /// Reads the files and swaps in a new context if they changed and load. Returns true when a swap happened.
     @discardableResult
     public func checkNow() -> Bool {
-        let chain: [UInt8]
-        let key: [UInt8]
-        do {
-            chain = try TLSContext.read(certificatePath)
-            key = try TLSContext.read(keyPath)
-        } catch {
-            // Mid-rotation a file can be briefly missing; the next event or poll tries again.
-            return false
-        }
+        guard let (chain, key) = readConsistentPair() else { return false }
         let fingerprint = Fingerprint(chain: chain, key: key)
         guard state.isNew(fingerprint) else { return false }
         do {
@@ -83,6 +75,23 @@ public final class CertificateReloader: Sendable {
                 "new serving certificate rejected; keeping the previous one", metadata: ["error": "\(error)"])
             return false
         }
+    }
+
+    /// Both files as one pair. They are read one after the other, so a `..data` swap in between would pair the
+    /// old certificate with the new key (a mismatch, or even a valid but unintended pair); reading the certificate
+    /// again proves no swap happened in between, and a swap seen is simply read again. nil: a file is missing or
+    /// unreadable (briefly, mid-rotation); the next event or poll tries again.
+    private func readConsistentPair() -> (chain: [UInt8], key: [UInt8])? {
+        for _ in 0..<5 {
+            do {
+                let chain = try TLSContext.read(certificatePath)
+                let key = try TLSContext.read(keyPath)
+                if try TLSContext.read(certificatePath) == chain { return (chain, key) }
+            } catch {
+                return nil
+            }
+        }
+        return nil
     }
 
     private func watch() {
