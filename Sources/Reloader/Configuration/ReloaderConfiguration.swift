@@ -5,11 +5,8 @@ public import WebhookServer
 /// checked and typed. An immutable `Sendable` value: the executable builds it once
 /// (`init(flags:environment:)`) and passes it down. `init()` gives the contract's defaults.
 public struct ReloaderConfiguration: Sendable, Equatable {
-    /// `--reload-strategy` (contract §5).
-    public enum ReloadStrategy: String, Sendable, CaseIterable {
-        case envVars = "env-vars"
-        case annotations
-    }
+    /// `--reload-strategy` (contract §5): one enum for the flag and the policy.
+    public typealias ReloadStrategy = PolicyOptions.ReloadStrategy
 
     /// `--enable-ha` and the Lease (contract §9).
     public struct LeaderElection: Sendable, Equatable {

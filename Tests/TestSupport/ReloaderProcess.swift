@@ -7,23 +7,25 @@ import TestSupport
 ///
 /// Always pair `start` with `defer { process.cleanup() }`: cleanup SIGKILLs the child if it is still running,
 /// reaps it and removes the directory, so no process is ever left behind.
-final class ReloaderProcess: @unchecked Sendable {  // the Process is only touched from the owning test
-    let directory: TemporaryDirectory
-    let certificates: TestCertificates
-    let webhookPort: Int
-    let metricsPort: Int
+public final class ReloaderProcess: @unchecked Sendable {  // the Process is only touched from the owning test
+    public let directory: TemporaryDirectory
+    public let certificates: TestCertificates
+    public let webhookPort: Int
+    public let metricsPort: Int
     private let child: LaunchedProcess
 
-    var pid: Int32 { child.pid }
-    var webhookURL: String { "https://127.0.0.1:\(webhookPort)" }
-    var metricsURL: String { "http://127.0.0.1:\(metricsPort)" }
-    var isRunning: Bool { child.isRunning }
+    public var pid: Int32 { child.pid }
+    public var webhookURL: String { "https://127.0.0.1:\(webhookPort)" }
+    public var metricsURL: String { "http://127.0.0.1:\(metricsPort)" }
+    public var isRunning: Bool { child.isRunning }
     /// Everything the process has logged so far.
-    var stderr: String { child.stderr }
+    public var stderr: String { child.stderr }
 
     /// Launches the executable and returns once it logged its "serving" line (ports parsed from it).
-    static func start(_ extraArguments: [String] = [], timeout: Duration = .seconds(15)) async throws -> ReloaderProcess
-    {
+    /// `environment` is added to (and overrides) the test process's environment.
+    public static func start(
+        _ extraArguments: [String] = [], environment: [String: String] = [:], timeout: Duration = .seconds(15)
+    ) async throws -> ReloaderProcess {
         let directory = try TemporaryDirectory("reloader-proc")
         do {
             let certificates = try TestCertificates.generate(in: directory.path)
@@ -32,7 +34,7 @@ final class ReloaderProcess: @unchecked Sendable {  // the Process is only touch
                     "--webhook-address", "127.0.0.1:0", "--metrics-address", "127.0.0.1:0",
                     "--tls-cert-file", certificates.certificatePath, "--tls-private-key-file", certificates.keyPath,
                 ] + extraArguments
-            let child = try LaunchedProcess(try executablePath(), arguments, in: directory)
+            let child = try LaunchedProcess(try executablePath(), arguments, environment: environment, in: directory)
             do {
                 var ports: (webhook: Int, metrics: Int)?
                 try await waitUntil(timeout: timeout, "reloader logs its serving line") {
@@ -71,40 +73,40 @@ final class ReloaderProcess: @unchecked Sendable {  // the Process is only touch
     deinit { cleanup() }
 
     /// Sends `signal` (SIGTERM by default) without waiting.
-    func signal(_ number: Int32 = SIGTERM) { child.signal(number) }
+    public func signal(_ number: Int32 = SIGTERM) { child.signal(number) }
 
     /// Sends SIGTERM and waits for the exit; returns the exit status (or throws if it never exits).
     @discardableResult
-    func terminate(within timeout: Duration = .seconds(15)) async throws -> Int32 {
+    public func terminate(within timeout: Duration = .seconds(15)) async throws -> Int32 {
         signal(SIGTERM)
         return try await waitForExit(within: timeout)
     }
 
     /// Waits for the process to exit on its own; returns the exit status. A signal death is an error.
-    func waitForExit(within timeout: Duration) async throws -> Int32 {
+    public func waitForExit(within timeout: Duration) async throws -> Int32 {
         try await child.waitForExit(within: timeout)
     }
 
     /// SIGKILLs the process if it still runs, reaps it, removes its directory. Idempotent; call it in a `defer`.
-    func cleanup() {
+    public func cleanup() {
         child.kill()
         directory.remove()
     }
 
     /// The number of descriptors the process holds open now (`/proc/<pid>/fd`).
-    func openDescriptors() -> Int {
+    public func openDescriptors() -> Int {
         (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/fd").count) ?? -1
     }
 
     // MARK: Locating and parsing
 
     /// `$RELOADER_BIN`, or `reloader` next to the test bundle (`.build/<configuration>/`).
-    static func executablePath() throws -> String {
+    public static func executablePath() throws -> String {
         try builtExecutable("reloader", override: "RELOADER_BIN")
     }
 
     /// `$<override>`, or the product `name` next to the test bundle (`.build/<configuration>/`).
-    static func builtExecutable(_ name: String, override variable: String) throws -> String {
+    public static func builtExecutable(_ name: String, override variable: String) throws -> String {
         if let override = ProcessInfo.processInfo.environment[variable], !override.isEmpty { return override }
         let testBinary = URL(fileURLWithPath: ProcessInfo.processInfo.arguments[0]).resolvingSymlinksInPath()
         let candidates = [
@@ -120,7 +122,7 @@ final class ReloaderProcess: @unchecked Sendable {  // the Process is only touch
 
     /// Reads both ports from `... reloader.main: serving ... metrics=http://H:P/metrics webhook=https://H:P/validate`,
     /// or from the same line in JSON (`--log-format=json`: `"msg":"serving",..."metrics":"http://H:P/metrics"`).
-    static func servingPorts(in log: String) -> (webhook: Int, metrics: Int)? {
+    public static func servingPorts(in log: String) -> (webhook: Int, metrics: Int)? {
         for line in log.split(separator: "\n")
         where line.contains("reloader.main: serving")
             || (line.contains("\"logger\":\"reloader.main\"") && line.contains("\"msg\":\"serving\""))
@@ -146,31 +148,37 @@ final class ReloaderProcess: @unchecked Sendable {  // the Process is only touch
     }
 }
 
-struct ReloaderExited: Error, CustomStringConvertible {
+public struct ReloaderExited: Error, CustomStringConvertible {
     let status: Int32
     let stderr: String
-    var description: String { "reloader exited \(status) before serving; stderr:\n\(stderr)" }
+    public var description: String { "reloader exited \(status) before serving; stderr:\n\(stderr)" }
 }
 
-struct ExecutableNotFound: Error, CustomStringConvertible {
+public struct ExecutableNotFound: Error, CustomStringConvertible {
     let name: String
     let variable: String
     let searched: [String]
-    var description: String { "no \(name) executable (set \(variable)); looked at \(searched)" }
+    public var description: String { "no \(name) executable (set \(variable)); looked at \(searched)" }
 }
 
 /// A child process with its standard output and error in files; killed and reaped by `kill()`.
-final class LaunchedProcess: @unchecked Sendable {  // Process is thread-safe for the calls used here
+public final class LaunchedProcess: @unchecked Sendable {  // Process is thread-safe for the calls used here
     private let process = Process()
     let stderrPath: String
 
-    init(_ executable: String, _ arguments: [String], in directory: TemporaryDirectory) throws {
+    public init(
+        _ executable: String, _ arguments: [String], environment: [String: String] = [:],
+        in directory: TemporaryDirectory
+    ) throws {
         stderrPath = directory.file("stderr-\(UUID().uuidString.prefix(6)).log")
         let stdoutPath = stderrPath.replacingOccurrences(of: "stderr-", with: "stdout-")
         _ = FileManager.default.createFile(atPath: stderrPath, contents: nil)
         _ = FileManager.default.createFile(atPath: stdoutPath, contents: nil)
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+        }
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: stdoutPath))
         process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: stderrPath))
@@ -179,16 +187,16 @@ final class LaunchedProcess: @unchecked Sendable {  // Process is thread-safe fo
 
     deinit { kill() }
 
-    var pid: Int32 { process.processIdentifier }
-    var isRunning: Bool { process.isRunning }
-    var terminationStatus: Int32 { process.terminationStatus }
-    var stderr: String { (try? String(contentsOfFile: stderrPath, encoding: .utf8)) ?? "" }
+    public var pid: Int32 { process.processIdentifier }
+    public var isRunning: Bool { process.isRunning }
+    public var terminationStatus: Int32 { process.terminationStatus }
+    public var stderr: String { (try? String(contentsOfFile: stderrPath, encoding: .utf8)) ?? "" }
 
-    func signal(_ number: Int32) {
+    public func signal(_ number: Int32) {
         if process.isRunning { Glibc.kill(process.processIdentifier, number) }
     }
 
-    func waitForExit(within timeout: Duration) async throws -> Int32 {
+    public func waitForExit(within timeout: Duration) async throws -> Int32 {
         try await waitUntil(timeout: timeout, "process \(pid) exits") { !process.isRunning }
         guard process.terminationReason == .exit else {
             throw KilledBySignal(signal: process.terminationStatus, stderr: stderr)
@@ -197,22 +205,22 @@ final class LaunchedProcess: @unchecked Sendable {  // Process is thread-safe fo
     }
 
     /// SIGKILL if still running, then reap. Safe to call more than once.
-    func kill() {
+    public func kill() {
         guard process.isRunning else { return }
         Glibc.kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
     }
 }
 
-struct KilledBySignal: Error, CustomStringConvertible {
+public struct KilledBySignal: Error, CustomStringConvertible {
     let signal: Int32
     let stderr: String
-    var description: String { "process died of signal \(signal); stderr:\n\(stderr)" }
+    public var description: String { "process died of signal \(signal); stderr:\n\(stderr)" }
 }
 
 /// Runs the reloader executable with exactly `arguments` until it exits on its own (flag errors), killing it after
 /// `timeout` if it does not (then the test fails: it should have refused to start).
-func runReloaderToExit(
+public func runReloaderToExit(
     _ arguments: [String], timeout: Duration = .seconds(10)
 ) async throws -> (status: Int32, stderr: String) {
     let directory = try TemporaryDirectory("reloader-run")
