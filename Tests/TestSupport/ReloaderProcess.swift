@@ -149,8 +149,14 @@ public final class ReloaderProcess: @unchecked Sendable {  // the Process is onl
 }
 
 public struct ReloaderExited: Error, CustomStringConvertible {
-    let status: Int32
-    let stderr: String
+    public let status: Int32
+    public let stderr: String
+
+    public init(status: Int32, stderr: String) {
+        self.status = status
+        self.stderr = stderr
+    }
+
     public var description: String { "reloader exited \(status) before serving; stderr:\n\(stderr)" }
 }
 

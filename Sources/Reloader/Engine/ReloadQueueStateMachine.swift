@@ -111,6 +111,8 @@ public struct ReloadQueueStateMachine: Sendable {
     public struct Counters: Sendable, Hashable {
         /// Plans pending now.
         public var depth = 0
+        /// Plans handed to the queue (`reloader_workqueue_adds_total`), dropped ones included.
+        public var added = 0
         /// Plans folded into a reload another plan already caused (or replacing an older plan for their config).
         public var coalesced = 0
         /// Reloads sent to the workload reloader (retries included).
@@ -184,6 +186,7 @@ public struct ReloadQueueStateMachine: Sendable {
     /// A plan from the admission side.
     public mutating func enqueue(_ plan: PlannedReload, now: Instant) -> [Action] {
         var actions = advance(now: now)
+        counters.added += 1
         guard counters.depth < options.maxPending else {
             drop(plan, .queueFull, into: &actions)
             return actions + reschedule()

@@ -8,12 +8,17 @@ public enum MetricsRoutes {
 
     /// - Parameter isReady: whether this replica should receive admission traffic now; called on every probe, so
     ///   it must be cheap and thread-safe.
-    public static func makeRouter(metrics: ServerMetrics, isReady: @escaping @Sendable () -> Bool) -> Router {
+    /// - Parameter collectors: more exposition text, rendered at each scrape after the server's metrics.
+    public static func makeRouter(
+        metrics: ServerMetrics, collectors: [@Sendable () -> String] = [], isReady: @escaping @Sendable () -> Bool
+    ) -> Router {
         var router = Router()
         router.add("GET", "/metrics") { _ in
             var headers = HTTPHeaders()
             headers.add(name: "content-type", value: metricsContentType)
-            return HTTPResponse(status: 200, headers: headers, body: metrics.renderBytes())
+            var body = metrics.renderBytes()
+            for collector in collectors { body += Array(collector().utf8) }
+            return HTTPResponse(status: 200, headers: headers, body: body)
         }
         router.add("GET", "/healthz") { _ in .text(200, "ok") }
         router.add("GET", "/live") { _ in .text(200, "alive") }
