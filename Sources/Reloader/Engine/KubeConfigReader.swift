@@ -1,7 +1,8 @@
-/// The reload queue's `ConfigReader` over the API: GETs one ConfigMap or Secret (or SecretProviderClassPodStatus)
-/// and returns its content hash (contract §3), or nil when it does not exist. Only the hash leaves this function:
-/// the object, Secret values included, is dropped as soon as it is hashed. Thread-safe (KubeClient is).
-public struct KubeConfigReader: ConfigReader {
+/// The reload queue's `ConfigReader` and the reconciler's `ConfigStateReader` over the API: GETs one ConfigMap or
+/// Secret (or SecretProviderClassPodStatus) and returns its content hash (contract §3), with its annotations and
+/// labels for the reconciler, or nil when it does not exist. Only the hash and metadata leave this type: the
+/// object, Secret values included, is dropped as soon as it is hashed. Thread-safe (KubeClient is).
+public struct KubeConfigReader: ConfigReader, ConfigStateReader {
     private let client: KubeClient
 
     public init(client: KubeClient) {
@@ -23,6 +24,11 @@ public struct KubeConfigReader: ConfigReader {
     }
 
     public func contentHash(of config: ConfigRef) -> Result<String?, any Error> {
+        state(of: config).map { $0?.hash }
+    }
+
+    /// The config's content hash with its annotations and labels, or nil when it does not exist (404).
+    public func state(of config: ConfigRef) -> Result<ConfigState?, any Error> {
         let object: JSONValue
         do {
             object = try client.get(Self.path(of: config))
@@ -30,19 +36,23 @@ public struct KubeConfigReader: ConfigReader {
             if case .api(let status, _) = error, status.isNotFound { return .success(nil) }
             return .failure(error)
         }
+        let hash: String
         do {
             switch config.kind {
             case .configMap:
-                return .success(
-                    ContentHash.configMap(
-                        data: object["data"]?.stringMapValue, binaryData: object["binaryData"]?.stringMapValue))
+                hash = ContentHash.configMap(
+                    data: object["data"]?.stringMapValue, binaryData: object["binaryData"]?.stringMapValue)
             case .secret:
-                return .success(try ContentHash.secret(data: object["data"]?.stringMapValue))
+                hash = try ContentHash.secret(data: object["data"]?.stringMapValue)
             case .secretProviderClass:
-                return .success(try ContentHash.secretProviderClassPodStatus(status: object["status"]))
+                hash = try ContentHash.secretProviderClassPodStatus(status: object["status"])
             }
         } catch {
             return .failure(error)
         }
+        return .success(
+            ConfigState(
+                hash: hash, annotations: object[path: ["metadata", "annotations"]]?.stringMapValue ?? [:],
+                labels: object[path: ["metadata", "labels"]]?.stringMapValue ?? [:]))
     }
 }

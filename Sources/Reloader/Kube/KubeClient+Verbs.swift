@@ -50,14 +50,7 @@ extension KubeClient {
     }
 
     public func list(_ path: ResourcePath, options: ListOptions = ListOptions()) throws(KubeClientError) -> ListPage {
-        let list = try executeJSON(verb: "list", method: "GET", path: path, query: options.query)
-        guard let items = list["items"].map({ $0 == .null ? [] : $0.arrayValue }) ?? [] else {
-            throw .invalidResponse(request: "list \(path.urlPath)", reason: "items is not an array")
-        }
-        let token = list[path: ["metadata", "continue"]]?.stringValue
-        return ListPage(
-            items: items, resourceVersion: list[path: ["metadata", "resourceVersion"]]?.stringValue ?? "",
-            continueToken: token?.isEmpty == false ? token : nil)
+        try Self.decodeListPage(try listBody(path, options: options), path: path)
     }
 
     /// Lists every page (`limit=pageSize`, following `continue`). When a continue token has expired (410, after
@@ -70,31 +63,24 @@ extension KubeClient {
     }
 
     /// `listAll` calling `afterPage` after each page is read: the seam where tests expire a continue token
-    /// between two pages.
+    /// between two pages. Pages through `listAllBodies`, so the restart on 410 is the same for both.
     func listAll(
         _ path: ResourcePath, labelSelector: String? = nil, fieldSelector: String? = nil, pageSize: Int = 500,
         afterPage: (ListPage) -> Void
     ) throws(KubeClientError) -> (items: [JSONValue], resourceVersion: String) {
-        var restarted = false
-        while true {
-            var items: [JSONValue] = []
-            var options = ListOptions(labelSelector: labelSelector, fieldSelector: fieldSelector, limit: pageSize)
-            do throws(KubeClientError) {
-                while true {
-                    let page = try list(path, options: options)
-                    items += page.items
-                    afterPage(page)
-                    guard let token = page.continueToken else { return (items, page.resourceVersion) }
-                    options.continueToken = token
-                }
-            } catch {
-                guard !restarted, options.continueToken != nil, error.apiError?.isExpired == true else { throw error }
-                restarted = true
-                logger.notice(
-                    "kube list continue token expired, restarting the list",
-                    metadata: ["kube.path": "\(path.urlPath)", "kube.items_discarded": "\(items.count)"])
-            }
+        var items: [JSONValue] = []
+        var resourceVersion = ""
+        try listAllBodies(
+            path, labelSelector: labelSelector, fieldSelector: fieldSelector, pageSize: pageSize,
+            restarting: { items = [] }
+        ) { (body) throws(KubeClientError) in
+            let page = try Self.decodeListPage(body, path: path)
+            items += page.items
+            resourceVersion = page.resourceVersion
+            afterPage(page)
+            return page.continueToken
         }
+        return (items, resourceVersion)
     }
 
     public func create(

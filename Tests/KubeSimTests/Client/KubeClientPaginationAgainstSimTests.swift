@@ -76,4 +76,44 @@ struct KubeClientPaginationAgainstSimTests {
         #expect(compactError == nil)
         #expect(try harness.requests().map(\.status) == [200, 410, 200, 410])
     }
+
+    @Test("listAllBodies hands over raw page bodies and, on an expired token, says to drop them before restarting")
+    func rawBodiesRestart() throws {
+        let harness = try Harness()
+        defer { harness.stop() }
+        try harness.seedConfigMaps(1200)
+        let client = try harness.client()
+        try harness.clearRequests()
+        var kept: [String] = []
+        var restarts = 0
+        var compactError: (any Error)?
+        try client.listAllBodies(
+            Harness.configMaps, pageSize: 500,
+            restarting: {
+                restarts += 1
+                kept = []
+            }
+        ) { (body) throws(KubeClientError) in
+            let page = try KubeClient.decodeListPage(body, path: Harness.configMaps)
+            kept += Self.names(page.items)
+            if kept.count == 1000 && restarts == 0 {
+                do { try harness.sim("POST", "/sim/compact") } catch { compactError = error }
+            }
+            return page.continueToken
+        }
+        #expect(compactError == nil)
+        #expect(restarts == 1)
+        #expect(kept == Self.expectedNames)
+        #expect(try harness.requests().map(\.status) == [200, 200, 410, 200, 200, 200])
+    }
+
+    @Test("a page body that is not a list is an invalid response, not an empty list")
+    func undecodableBody() throws {
+        #expect(throws: KubeClientError.self) {
+            _ = try KubeClient.decodeListPage(Array("<html>".utf8), path: Harness.configMaps)
+        }
+        let empty = try KubeClient.decodeListPage(
+            Array(#"{"items":null,"metadata":{}}"#.utf8), path: Harness.configMaps)
+        #expect(empty.items.isEmpty && empty.continueToken == nil)
+    }
 }

@@ -32,4 +32,28 @@ struct KubeConfigReaderAgainstSimTests {
         let missing = try reader.contentHash(of: ConfigRef(kind: .configMap, namespace: "default", name: "nope")).get()
         #expect(missing == nil)
     }
+
+    @Test("state(of:) gives the hash with the config's annotations and labels; a missing config is nil")
+    func stateWithMetadata() throws {
+        let harness = try SimClientHarness()
+        defer { harness.stop() }
+        let client = try harness.client()
+        _ = try client.create(
+            SimClientHarness.configMaps,
+            [
+                "apiVersion": "v1", "kind": "ConfigMap",
+                "metadata": [
+                    "name": "app", "labels": ["team": "a"], "annotations": ["reloader.stakater.com/match": "true"],
+                ],
+                "data": ["key": "value"],
+            ])
+        let reader = KubeConfigReader(client: client)
+        let state = try reader.state(of: ConfigRef(kind: .configMap, namespace: "default", name: "app")).get()
+        #expect(
+            state
+                == ConfigState(
+                    hash: "dc30e0faa89a70dec1033016a2309bbeb9efcbd0",
+                    annotations: ["reloader.stakater.com/match": "true"], labels: ["team": "a"]))
+        #expect(try reader.state(of: ConfigRef(kind: .secret, namespace: "default", name: "app")).get() == nil)
+    }
 }
