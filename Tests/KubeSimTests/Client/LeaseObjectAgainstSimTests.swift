@@ -76,6 +76,38 @@ struct LeaseObjectAgainstSimTests {
         #expect(abs(renewedDate.timeIntervalSinceNow) < 60)
     }
 
+    @Test("built from the parsed flags: the Lease name, namespace and identity; missing ones are typed errors")
+    func fromConfiguration() throws {
+        let harness = try SimClientHarness()
+        defer { harness.stop() }
+        let client = try harness.client()
+        let logger = Logger(label: "test.leader-election", factory: { _ in SwiftLogNoOpLogHandler() })
+        var configuration = ReloaderConfiguration.LeaderElection()
+        configuration.identity = "reloader-0"
+        #expect(
+            throws: LeaderElectionError.missingEnvironment(flag: .leaderElectionNamespace, variable: "POD_NAMESPACE")
+        ) {
+            _ = try LeaderElector(configuration: configuration, client: client, logger: logger)
+        }
+        configuration.namespace = "reloader"
+        let elector = try LeaderElector(configuration: configuration, client: client, logger: logger)
+        #expect(elector.leaseName == "stakater-reloader-lock")
+        #expect(elector.namespace == "reloader")
+        #expect(elector.identity == "reloader-0")
+        configuration.identity = nil
+        #expect(throws: LeaderElectionError.missingEnvironment(flag: .enableHA, variable: "POD_NAME")) {
+            _ = try LeaderElector(configuration: configuration, client: client, logger: logger)
+        }
+        configuration.identity = "reloader-0"
+        configuration.retryPeriod = .seconds(9)
+        #expect {
+            _ = try LeaderElector(configuration: configuration, client: client, logger: logger)
+        } throws: { error in
+            guard case .invalidTiming(let flag, _) = error as? LeaderElectionError else { return false }
+            return flag == .leaderElectionRetryPeriod
+        }
+    }
+
     @Test("stop gives up after its timeout when the API hangs, and the elector no longer leads")
     func stopIsBounded() async throws {
         let harness = try SimClientHarness()
