@@ -14,6 +14,8 @@ public final class NamespaceLabelCache: Sendable {
     private struct State {
         var labels: [String: [String: String]] = [:]
         var isLoaded = false
+        /// Namespaces written (reviewed) since the list in progress began: that list may predate them.
+        var journal: [String: [String: String]]?
     }
 
     private let state = Mutex(State())
@@ -34,11 +36,28 @@ public final class NamespaceLabelCache: Sendable {
         return labels
     }
 
-    /// Replaces every namespace's labels with a fresh list.
+    /// Called before the Namespace LIST whose result `replace(with:)` stores: updates reviewed from now on win
+    /// over that list, which may have been read before them.
+    public func beginRefresh() {
+        state.withLock { $0.journal = [:] }
+    }
+
+    /// Replaces every namespace's labels with a fresh list (keeping what was reviewed since `beginRefresh`).
     public func replace(with labels: [String: [String: String]]) {
         state.withLock {
             $0.labels = labels
+            for (namespace, newer) in $0.journal ?? [:] { $0.labels[namespace] = newer }
+            $0.journal = nil
             $0.isLoaded = true
+        }
+    }
+
+    /// One Namespace's labels as a reviewed CREATE or UPDATE wrote them, so a namespace created or relabelled
+    /// between resyncs is selected (or not) at once.
+    public func update(_ namespace: String, labels: [String: String]) {
+        state.withLock {
+            $0.labels[namespace] = labels
+            $0.journal?[namespace] = labels
         }
     }
 

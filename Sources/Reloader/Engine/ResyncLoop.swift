@@ -17,6 +17,10 @@ public final class ResyncLoop: @unchecked Sendable {  // the timer is only sched
         public var isReady = false
         /// Passes finished, successful or not.
         public var passes = 0
+        /// Passes that failed (a list error), since start.
+        public var failures = 0
+        /// Every reconcile since start, summed (each workload counted once per pass).
+        public var reconciled = ReconcileReport()
         public var consecutiveFailures = 0
         /// When the last successful pass ended (the resync age is measured from it).
         public var lastSuccess: ContinuousClock.Instant?
@@ -127,6 +131,7 @@ public final class ResyncLoop: @unchecked Sendable {  // the timer is only sched
         var labelsLoaded = true
         if let namespaceLabels {
             do {
+                namespaceLabels.beginRefresh()
                 namespaceLabels.replace(with: try lister.namespaceLabels())
             } catch {
                 failure = error
@@ -163,7 +168,14 @@ public final class ResyncLoop: @unchecked Sendable {  // the timer is only sched
             state.status.lastDuration = duration
             state.status.indexSize = current.count
             state.status.indexReferences = current.referenceCount
-            if let report { state.status.lastReconcile = report }
+            if let report {
+                state.status.lastReconcile = report
+                state.status.reconciled.checked += report.checked
+                state.status.reconciled.skipped += report.skipped
+                state.status.reconciled.errors += report.errors
+                state.status.reconciled.enqueued += report.enqueued
+                state.status.reconciled.configsRead += report.configsRead
+            }
             if index != nil && labelsLoaded { state.status.isReady = true }
             state.status.lastError = failure
             if failure == nil {
@@ -171,6 +183,7 @@ public final class ResyncLoop: @unchecked Sendable {  // the timer is only sched
                 state.status.lastSuccess = finished
             } else {
                 state.status.consecutiveFailures += 1
+                state.status.failures += 1
             }
             if schedulesNext {
                 state.status.nextDelay = schedule.delay(

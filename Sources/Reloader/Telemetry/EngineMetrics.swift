@@ -9,15 +9,18 @@ public struct EngineMetrics: Sendable {
         /// Workloads and (config → workload) references in the current index.
         public var index: @Sendable () -> (workloads: Int, references: Int)
         public var isLeader: @Sendable () -> Bool
+        public var resync: @Sendable () -> ResyncLoop.Status
 
         public init(
             queue: @escaping @Sendable () -> ReloadQueueStateMachine.Counters,
             index: @escaping @Sendable () -> (workloads: Int, references: Int),
-            isLeader: @escaping @Sendable () -> Bool
+            isLeader: @escaping @Sendable () -> Bool,
+            resync: @escaping @Sendable () -> ResyncLoop.Status = { ResyncLoop.Status() }
         ) {
             self.queue = queue
             self.index = index
             self.isLeader = isLeader
+            self.resync = resync
         }
     }
 
@@ -31,6 +34,7 @@ public struct EngineMetrics: Sendable {
     public func render() -> String {
         let queue = sources.queue()
         let index = sources.index()
+        let resync = sources.resync()
         var text = ""
         func family(_ name: String, _ type: String, _ help: String, _ samples: [(labels: String, value: Int)]) {
             text += "# HELP \(name) \(help)\n# TYPE \(name) \(type)\n"
@@ -54,6 +58,20 @@ public struct EngineMetrics: Sendable {
         family(
             "reloader_index_references", "gauge", "Config-to-workload references in the reverse index.",
             [("", index.references)])
+        family(
+            "reloader_resyncs_total", "counter", "Resync passes (workload lists and index swap), by result.",
+            [("{result=\"success\"}", resync.passes - resync.failures), ("{result=\"error\"}", resync.failures)])
+        family(
+            "reloader_reconcile_total", "counter",
+            "Workloads the reconciler went through, by result, once per pass (Reloader's metric, Δ per item).",
+            [
+                ("{result=\"success\"}", resync.reconciled.checked),
+                ("{result=\"skipped\"}", resync.reconciled.skipped),
+                ("{result=\"error\"}", resync.reconciled.errors),
+            ])
+        family(
+            "reloader_reconcile_enqueued_total", "counter", "Reloads the reconciler enqueued for stale markers.",
+            [("", resync.reconciled.enqueued)])
         family(
             "reloader_leader", "gauge", "1 while this replica holds the leader Lease (or HA is off).",
             [("", sources.isLeader() ? 1 : 0)])
