@@ -90,6 +90,7 @@ public final class AdmissionEngine: Sendable {
         case .change(let detected): change = detected
         }
         var plans: [PlannedReload] = []
+        let configAnnotations = PlannedReload.decisionAnnotations(of: change, keys: options.policy.annotationKeys)
         for record in index.snapshot.candidates(for: change.config) {
             let decision = ReloadPolicy.decide(
                 change: change, workload: WorkloadSnapshot(record: record), options: options.policy)
@@ -102,7 +103,8 @@ public final class AdmissionEngine: Sendable {
                 plans.append(
                     PlannedReload(
                         workload: record.ref, config: change.config, hash: change.hashToWrite, trigger: trigger,
-                        container: container, operation: change.operation))
+                        container: container, operation: change.operation,
+                        configAnnotations: configAnnotations))
             }
         }
         return plans.sorted {

@@ -1,6 +1,7 @@
 /// One reload the admission side decided on, handed to the queue: which workload, because of which config, the
 /// hash to write (the delete marker for a DELETE), why (named or auto), the container that receives the env var,
-/// and the config operation. Holds no config content. A pure value.
+/// the config operation, and the config annotations a decision reads (`ignore` and `match`), so the reloader can
+/// decide again on the workload as it is when it writes. Holds no config content. A pure value.
 public struct PlannedReload: Sendable, Hashable, CustomStringConvertible {
     public var workload: WorkloadRef
     public var config: ConfigRef
@@ -8,11 +9,14 @@ public struct PlannedReload: Sendable, Hashable, CustomStringConvertible {
     public var trigger: ReloadDecision.Trigger
     public var container: Int
     public var operation: ConfigChange.Operation
+    /// Only the config's `ignore` and `match` annotations (`PolicyOptions.annotationKeys`): never data, never
+    /// other annotations, so a queue of plans stays small.
+    public var configAnnotations: [String: String]
 
     public init(
         workload: WorkloadRef, config: ConfigRef, hash: String, trigger: ReloadDecision.Trigger,
         container: Int,
-        operation: ConfigChange.Operation
+        operation: ConfigChange.Operation, configAnnotations: [String: String] = [:]
     ) {
         self.workload = workload
         self.config = config
@@ -20,6 +24,23 @@ public struct PlannedReload: Sendable, Hashable, CustomStringConvertible {
         self.trigger = trigger
         self.container = container
         self.operation = operation
+        self.configAnnotations = configAnnotations
+    }
+
+    /// The config annotations of `change` a decision reads: `ignore` and `match`, under their configured keys.
+    public static func decisionAnnotations(
+        of change: ConfigChange, keys: AnnotationKeys
+    ) -> [String: String] {
+        change.annotations.filter { $0.key == keys.ignore || $0.key == keys.match }
+    }
+
+    /// The change this plan stands for, rebuilt for a new decision on the workload as last read. The old hash is
+    /// not kept (the admission side already saw the content change); an UPDATE or CREATE with an absent old hash
+    /// counts as a content change, and a DELETE writes the delete marker, as the plan's hash says.
+    public var configChange: ConfigChange {
+        ConfigChange(
+            config: config, annotations: configAnnotations, oldHash: nil,
+            newHash: operation == .delete ? nil : hash, operation: operation)
     }
 
     /// `would reload Deployment shop/web (configmap app-config changed)`: the plan line of contract §12, without

@@ -18,6 +18,10 @@ public struct ConfirmationKey: Sendable, Hashable, CustomStringConvertible {
 /// How a reload (one patch of one workload) ended.
 public enum ReloadOutcome: Sendable, Hashable {
     case success
+    /// Nothing was written, and nothing needs to be: the workload already carries every hash, no longer selects
+    /// the configs (an annotation removed since it was indexed), or is a suspended CronJob. Done, not a failure;
+    /// the reason's `metricLabel` is the `reloader_skipped_total` reason.
+    case skipped(ReloadDecision.SkipReason)
     /// 429, 5xx, a dropped connection: worth another try after a backoff.
     case retryableFailure
     /// 404, 403, 422: another try gives the same answer.
@@ -119,6 +123,8 @@ public struct ReloadQueueStateMachine: Sendable {
         public var reloadsStarted = 0
         /// Reloads that succeeded.
         public var reloadsSucceeded = 0
+        /// Reloads that found nothing to write (`ReloadOutcome.skipped`); their plans are done.
+        public var reloadsSkipped = 0
         /// Plans dropped, by reason.
         public var dropped: [DropReason: Int] = [:]
 
@@ -278,8 +284,8 @@ public struct ReloadQueueStateMachine: Sendable {
             case .reloading(let attempt) = first.phase
         else { return actions + reschedule() }
         switch result {
-        case .success:
-            counters.reloadsSucceeded += 1
+        case .success, .skipped:
+            if result == .success { counters.reloadsSucceeded += 1 } else { counters.reloadsSkipped += 1 }
             counters.depth -= first.plans.count
             batches.removeFirst()
         case .retryableFailure where attempt < options.reloadAttempts:

@@ -83,13 +83,14 @@ extension KubeClient {
         return (items, resourceVersion)
     }
 
+    /// `fieldManager` names the writer in `managedFields` (reloader writes as `reloader`, contract §5.3).
     public func create(
-        _ path: ResourcePath, _ object: JSONValue, dryRun: Bool = false
+        _ path: ResourcePath, _ object: JSONValue, dryRun: Bool = false, fieldManager: String? = nil
     ) throws(KubeClientError)
         -> JSONValue
     {
         try executeJSON(
-            verb: "create", method: "POST", path: path, query: Self.dryRunQuery(dryRun), body: object,
+            verb: "create", method: "POST", path: path, query: Self.writeQuery(dryRun, fieldManager), body: object,
             contentType: "application/json")
     }
 
@@ -104,13 +105,14 @@ extension KubeClient {
             contentType: "application/json")
     }
 
+    /// `fieldManager` names the writer in `managedFields` (reloader writes as `reloader`, contract §5.3).
     public func patch(
-        _ path: ResourcePath, _ patch: JSONValue, type: PatchType, dryRun: Bool = false
+        _ path: ResourcePath, _ patch: JSONValue, type: PatchType, dryRun: Bool = false, fieldManager: String? = nil
     )
         throws(KubeClientError) -> JSONValue
     {
         try executeJSON(
-            verb: "patch", method: "PATCH", path: path, query: Self.dryRunQuery(dryRun), body: patch,
+            verb: "patch", method: "PATCH", path: path, query: Self.writeQuery(dryRun, fieldManager), body: patch,
             contentType: type.rawValue)
     }
 
@@ -127,4 +129,10 @@ extension KubeClient {
     }
 
     static func dryRunQuery(_ dryRun: Bool) -> [(name: String, value: String)] { dryRun ? [("dryRun", "All")] : [] }
+
+    static func writeQuery(_ dryRun: Bool, _ fieldManager: String?) -> [(name: String, value: String)] {
+        var query = dryRunQuery(dryRun)
+        if let fieldManager, !fieldManager.isEmpty { query.append(("fieldManager", fieldManager)) }
+        return query
+    }
 }

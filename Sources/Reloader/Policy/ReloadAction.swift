@@ -20,10 +20,29 @@ public enum ReloadAction: Sendable, Hashable {
     case none(ReloadDecision.SkipReason)
 }
 
-/// The planner's output: the reload action, in a struct so the pause period (contract §5.4: pause before,
-/// resume after) can add its steps beside it without changing callers.
+/// The planner's output: the reload action, the config changes the write carries, and the pause it sets (contract
+/// §5.4: the shell arms the resume timer from it). A pure value.
 public struct ReloadPlan: Sendable, Hashable {
-    public var action: ReloadAction
+    /// A pause the write sets: the `paused-at` the Deployment carries after it and the period.
+    public struct Pause: Sendable, Hashable {
+        public var pausedAt: String
+        public var period: Duration
 
-    public init(_ action: ReloadAction) { self.action = action }
+        public init(pausedAt: String, period: Duration) {
+            self.pausedAt = pausedAt
+            self.period = period
+        }
+    }
+
+    public var action: ReloadAction
+    /// The changes this write carries out, in batch order (none for `.none`). With the annotations strategy the
+    /// marker names only the last of them, yet the one rollout reloads them all.
+    public var changes: [ConfigChange]
+    public var pause: Pause?
+
+    public init(_ action: ReloadAction, changes: [ConfigChange] = [], pause: Pause? = nil) {
+        self.action = action
+        self.changes = changes
+        self.pause = pause
+    }
 }

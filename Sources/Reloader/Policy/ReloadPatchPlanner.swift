@@ -92,7 +92,7 @@ public enum ReloadPatchPlanner {
     }
 
     /// `{"spec":{"template": inner}}`, the patch of the pod template.
-    private static func templatePatch(_ kind: WorkloadKind, _ inner: JSONValue) -> JSONValue {
+    static func templatePatch(_ kind: WorkloadKind, _ inner: JSONValue) -> JSONValue {
         var body: JSONValue = [:]
         body.set(kind.podTemplatePath, to: inner)
         return body
@@ -145,22 +145,6 @@ public enum ReloadPatchPlanner {
         return .recreateJob(delete: ref, create: copy)
     }
 
-    /// RFC 3339 in UTC with seconds (`2025-11-26T12:26:40Z`), as Argo's `restartAt` expects. Days to civil date
-    /// after H. Hinnant's `civil_from_days`, so the planner needs no Foundation formatter.
-    static func rfc3339(unixSeconds: Int64) -> String {
-        let days = unixSeconds >= 0 ? unixSeconds / 86_400 : (unixSeconds - 86_399) / 86_400
-        let secondsOfDay = unixSeconds - days * 86_400
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let monthIndex = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
-        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
-        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
-        func two(_ value: Int64) -> String { value < 10 ? "0\(value)" : "\(value)" }
-        let time = "\(two(secondsOfDay / 3600)):\(two(secondsOfDay % 3600 / 60)):\(two(secondsOfDay % 60))"
-        return "\(year)-\(two(month))-\(two(day))T\(time)Z"
-    }
+    /// RFC 3339 in UTC with seconds (`2025-11-26T12:26:40Z`), as Argo's `restartAt` expects.
+    static func rfc3339(unixSeconds: Int64) -> String { RFC3339Time.format(unixSeconds: unixSeconds) }
 }

@@ -97,6 +97,23 @@ struct AdmissionEngineTests {
         #expect(sink.all.isEmpty)
     }
 
+    @Test("a plan carries only the config's match and ignore annotations, under renamed keys too")
+    func planCarriesDecisionAnnotations() throws {
+        let sink = RecordingSink()
+        var policy = PolicyOptions()
+        policy.annotationKeys.match = "example.com/match"
+        var review = try F.review("configmap-update.json")
+        review.request.object?.metadata.annotations?["example.com/match"] = "true"
+        review.request.object?.metadata.annotations?["reloader.stakater.com/ignore"] = "false"
+        review.request.object?.metadata.annotations?["reloader.stakater.com/match"] = "true"  // not the key now
+        _ = F.engine(F.store([F.deployment("web")]), sink: sink, policy: policy).review(review, dryRunHeader: false)
+        #expect(
+            sink.all.map(\.configAnnotations) == [
+                ["example.com/match": "true", "reloader.stakater.com/ignore": "false"]
+            ])
+        #expect(sink.all.first?.configChange.annotations == sink.all.first?.configAnnotations)
+    }
+
     @Test("reload-on-create: a CREATE reloads only when on", arguments: [false, true])
     func reloadOnCreate(enabled: Bool) throws {
         let sink = RecordingSink()

@@ -254,6 +254,28 @@ struct ReloadQueueStateMachineTests {
         #expect(machine.counters.depth == 0)
     }
 
+    @Test(
+        "a skipped reload (nothing to write) is done: no drop, no retry, the next batch goes out",
+        arguments: [ReloadDecision.SkipReason.alreadyCurrent, .notSelected, .cronJobSuspended])
+    func skippedIsDone(reason: ReloadDecision.SkipReason) {
+        var machine = Machine()
+        let first = Self.plan("a", "h1")
+        let second = Self.plan("a", "h2")
+        _ = machine.enqueue(first, now: Self.t0)
+        _ = machine.timerFired(now: Self.at(1000))
+        _ = machine.confirmation(for: Self.key(first), result: .matches, now: Self.at(1000))
+        _ = machine.enqueue(second, now: Self.at(1100))
+        _ = machine.timerFired(now: Self.at(2100))
+        _ = machine.confirmation(for: Self.key(second), result: .matches, now: Self.at(2100))
+        let actions = machine.reloadFinished(workload: Self.web, result: .skipped(reason), now: Self.at(2200))
+        #expect(actions == [.reload(Self.web, [second])])
+        #expect(machine.counters.reloadsSkipped == 1 && machine.counters.reloadsSucceeded == 0)
+        #expect(machine.counters.dropped.isEmpty)
+        #expect(machine.counters.depth == 1)
+        #expect(machine.reloadFinished(workload: Self.web, result: .skipped(reason), now: Self.at(2300)) == [])
+        #expect(machine.isIdle && machine.counters.depth == 0 && machine.counters.reloadsStarted == 2)
+    }
+
     @Test("plans for a workload being reloaded run after it, never alongside")
     func queuedBehindInFlight() {
         var machine = Machine()

@@ -28,6 +28,35 @@ struct KubePureTests {
         #expect(path.urlPath == expected)
     }
 
+    @Test(
+        "each workload kind has its API path, in one place",
+        arguments: [
+            (WorkloadKind.deployment, "/apis/apps/v1/namespaces/shop/deployments/web"),
+            (.daemonSet, "/apis/apps/v1/namespaces/shop/daemonsets/web"),
+            (.statefulSet, "/apis/apps/v1/namespaces/shop/statefulsets/web"),
+            (.cronJob, "/apis/batch/v1/namespaces/shop/cronjobs/web"),
+            (.job, "/apis/batch/v1/namespaces/shop/jobs/web"),
+            (.rollout, "/apis/argoproj.io/v1alpha1/namespaces/shop/rollouts/web"),
+            (.deploymentConfig, "/apis/apps.openshift.io/v1/namespaces/shop/deploymentconfigs/web"),
+        ])
+    func workloadPaths(kind: WorkloadKind, expected: String) {
+        let path = ResourcePath(workload: WorkloadRef(kind: kind, namespace: "shop", name: "web"))
+        #expect(path.urlPath == expected)
+        #expect(ResourcePath(collectionOf: kind, namespace: "shop").named("web") == path)
+    }
+
+    @Test("writes carry dryRun and fieldManager when asked; patch types map one to one")
+    func writeQuery() {
+        #expect(KubeClient.writeQuery(false, nil).isEmpty)
+        #expect(
+            KubeClient.writeQuery(true, "reloader").map { "\($0.name)=\($0.value)" } == [
+                "dryRun=All", "fieldManager=reloader",
+            ])
+        for type in [ReloadAction.PatchType.strategicMerge, .merge, .json] {
+            #expect(KubeClient.PatchType(type).rawValue == type.contentType)
+        }
+    }
+
     @Test("query values are percent-encoded")
     func query() {
         let options = KubeClient.ListOptions(

@@ -1,0 +1,149 @@
+public import Logging
+
+/// The reload queue's `WorkloadReloader` over the API (contract §5, §5.3, §5.4): for one workload and every plan
+/// coalesced for it, GETs the workload, decides each plan again on the object as it is now (an annotation removed
+/// since indexing, a hash already written, a CronJob suspended meanwhile: nothing is written), plans ONE write
+/// for the rest (`ReloadBatchPlanner`, with the pause period) and sends it with field manager `reloader`. A write
+/// that finds the object changed (409, or 422 from a JSON patch's `test`) is planned again from a fresh GET, a
+/// bounded number of times. Logs one line per config change carried out, with Reloader's message.
+///
+/// Retries of 429 (with Retry-After) and 5xx happen inside `KubeClient` (`RetryPolicy`); what still fails here is
+/// answered `.retryableFailure` and the queue backs off, without a second retry loop here.
+/// Thread-safe: immutable, and `KubeClient` is thread-safe; calls block the calling (worker) thread.
+public struct KubeWorkloadReloader: WorkloadReloader {
+    /// The field manager of every write (contract §5.3).
+    public static let fieldManager = "reloader"
+
+    private let client: KubeClient
+    let options: PolicyOptions
+    private let resumer: PauseResumer?
+    let logger: Logger
+    private let attempts: Int
+    private let now: @Sendable () -> Int64
+
+    /// - Parameters:
+    ///   - resumer: arms the resume timer of each pause written; nil leaves resumes to `resumeExpired`.
+    ///   - attempts: GET-plan-write rounds when the object changes under the write (409, failed `test`).
+    ///   - now: Unix seconds (Argo `restartAt`, `observedAt`, `paused-at`).
+    public init(
+        client: KubeClient, options: PolicyOptions, resumer: PauseResumer? = nil, logger: Logger, attempts: Int = 3,
+        now: @escaping @Sendable () -> Int64 = UnixTime.now
+    ) {
+        self.client = client
+        self.options = options
+        self.resumer = resumer
+        self.logger = logger
+        self.attempts = max(1, attempts)
+        self.now = now
+    }
+
+    public func reload(_ workload: WorkloadRef, plans: [PlannedReload]) -> ReloadOutcome {
+        let path = ResourcePath(workload: workload)
+        for attempt in 1...attempts {
+            let object: JSONValue
+            do {
+                object = try client.get(path)
+            } catch {
+                return failed(workload, plans, error, step: "get")
+            }
+            let unixSeconds = now()
+            let plan = Self.plan(plans, object: object, kind: workload.kind, options: options, now: unixSeconds)
+            logPause(plan.pause, workload: workload)
+            let reloadPlan = plan.reload
+            if case .none(let reason) = reloadPlan.action {
+                var fields = metadata(workload, outcome: "skipped", reason: reason.rawValue)
+                fields["reloader.skip_label"] = "\(reason.metricLabel)"
+                fields["reloader.configs"] = "\(plans.map(\.config.description).joined(separator: ", "))"
+                logger.info("reload skipped", metadata: fields)
+                return .skipped(reason)
+            }
+            do {
+                try carryOut(reloadPlan.action, workload: workload)
+            } catch {
+                if Self.isStale(error, action: reloadPlan.action) {
+                    logger.notice(
+                        "workload changed while reloading, reading it again",
+                        metadata: metadata(workload, outcome: "conflict", reason: "\(error)").merging(
+                            ["reloader.attempt": "\(attempt)"], uniquingKeysWith: { $1 }))
+                    continue
+                }
+                return failed(workload, plans, error, step: "write")
+            }
+            for change in reloadPlan.changes { logReloaded(change, workload: workload, batchSize: plans.count) }
+            if let pause = reloadPlan.pause {
+                resumer?.schedule(workload, pausedAt: pause.pausedAt, period: pause.period)
+            }
+            return .success
+        }
+        logger.warning(
+            "reload failed", metadata: metadata(workload, outcome: "failed", reason: "the workload kept changing"))
+        return .retryableFailure
+    }
+
+    /// The decision and write for `plans` on `object` as read: each plan decided again (`ReloadPolicy.decide` on
+    /// the fresh object picks the container too), then one batch plan with the pause period. Pure.
+    static func plan(
+        _ plans: [PlannedReload], object: JSONValue, kind: WorkloadKind, options: PolicyOptions, now: Int64
+    ) -> (reload: ReloadPlan, pause: PausePeriod.Plan) {
+        let snapshot = WorkloadSnapshot(kind: kind, object: object)
+        var changes: [ReloadBatchPlanner.Change] = []
+        var skipped: [ReloadDecision.SkipReason] = []
+        for plan in plans {
+            let change = plan.configChange
+            switch ReloadPolicy.decide(change: change, workload: snapshot, options: options).verdict {
+            case .yes(_, let container): changes.append(ReloadBatchPlanner.Change(change, container: container))
+            case .no(let reason): skipped.append(reason)
+            }
+        }
+        guard !changes.isEmpty else { return (ReloadPlan(.none(ReloadBatchPlanner.summary(of: skipped))), .none) }
+        let pause = PausePeriod.plan(kind: kind, object: object, keys: options.annotationKeys, now: now)
+        let reload = ReloadBatchPlanner.plan(
+            changes, workload: object, kind: kind, options: options, pause: pause, now: now)
+        return (reload, pause)
+    }
+
+    private func carryOut(_ action: ReloadAction, workload: WorkloadRef) throws(KubeClientError) {
+        switch action {
+        case .none:
+            return
+        case .patch(let type, let body):
+            _ = try client.patch(
+                ResourcePath(workload: workload), body, type: KubeClient.PatchType(type),
+                fieldManager: Self.fieldManager)
+        case .createJob(let job):
+            _ = try client.create(
+                ResourcePath(collectionOf: .job, namespace: workload.namespace), job, fieldManager: Self.fieldManager)
+        case .recreateJob(let old, let job):
+            _ = try client.delete(ResourcePath(workload: old), propagationPolicy: .background)
+            do {
+                _ = try client.create(
+                    ResourcePath(collectionOf: .job, namespace: old.namespace), job, fieldManager: Self.fieldManager)
+            } catch {
+                // The old Job is gone and a retry would find nothing to re-create: say so loudly.
+                logger.error(
+                    "Job deleted but not re-created",
+                    metadata: metadata(workload, outcome: "failed", reason: "\(error)"))
+                throw error
+            }
+        }
+    }
+
+    /// Whether the write failed because the object changed since it was read: a 409 Conflict, or a 422 answering a
+    /// JSON patch (a failed `test`, or an index that moved), as kube-apiserver answers those (`handlers/patch.go`).
+    static func isStale(_ error: KubeClientError, action: ReloadAction) -> Bool {
+        if case .conflict = error { return true }
+        if case .patch(.json, _) = action, error.apiError?.code == 422 { return true }
+        return false
+    }
+
+    /// What a failed API call means for the queue: 429, 5xx, transport and unreadable answers may pass; 404 (the
+    /// workload is gone: nothing to reload), 403 and other refusals will not.
+    static func outcome(for error: KubeClientError) -> ReloadOutcome {
+        switch error {
+        case .api(let status, _):
+            return status.code == 429 || (500...599).contains(status.code) ? .retryableFailure : .permanentFailure
+        case .conflict, .transport, .invalidResponse, .credentialsUnavailable:
+            return .retryableFailure
+        }
+    }
+}
