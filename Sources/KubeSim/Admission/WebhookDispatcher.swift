@@ -45,6 +45,9 @@ public struct WebhookDispatcher: AdmissionController {
         if attributes.group == "admissionregistration.k8s.io" { return .allowed(warnings: []) }
         let namespaced = isNamespaced(attributes.group, attributes.resource)
         var warnings: [String] = []
+        // kube-apiserver calls every matching validating webhook (in parallel) and refuses the write if any one
+        // denies it; every webhook therefore sees the review, even one listed after a denying one.
+        var denial: (code: Int, message: String)?
         for configuration in configurations() {
             let webhooks: [ValidatingWebhook]
             do {
@@ -64,9 +67,7 @@ public struct WebhookDispatcher: AdmissionController {
                 switch call(webhook, attributes) {
                 case .success(let answer):
                     warnings += answer.warnings
-                    if !answer.allowed {
-                        return .denied(code: answer.code, message: answer.message, warnings: warnings)
-                    }
+                    if !answer.allowed, denial == nil { denial = (answer.code, answer.message) }
                 case .failure(let error):
                     logger.warning(
                         "webhook call failed",
@@ -74,15 +75,13 @@ public struct WebhookDispatcher: AdmissionController {
                             "webhook": "\(webhook.name)", "policy": "\(webhook.failurePolicy.rawValue)",
                             "error": "\(error)",
                         ])
-                    if webhook.failurePolicy == .fail {
-                        return .denied(
-                            code: 500,
-                            message: "Internal error occurred: failed calling webhook \"\(webhook.name)\": \(error)",
-                            warnings: warnings)
+                    if webhook.failurePolicy == .fail, denial == nil {
+                        denial = (500, "Internal error occurred: failed calling webhook \"\(webhook.name)\": \(error)")
                     }
                 }
             }
         }
+        if let denial { return .denied(code: denial.code, message: denial.message, warnings: warnings) }
         return .allowed(warnings: warnings)
     }
 
