@@ -16,7 +16,7 @@ struct ReloaderCommand: ParsableCommand {
         discussion: """
             Accepts Stakater Reloader's flags as its Helm chart writes them: booleans as --flag, --flag=true or \
             any Go form (1, 0, t, f, TRUE, False, ...), list flags comma-separated and repeated. Flags marked \
-            "wired with the reload engine (issue 5)" are checked but not acted on yet.
+            "accepted, not acted on yet" are checked but do nothing yet.
             """)
 
     @OptionGroup(title: "Reloader flags") var reloader: ReloaderFlags
@@ -26,6 +26,8 @@ struct ReloaderCommand: ParsableCommand {
     /// Like ParsableCommand's default, but a bad flag exits 2 (as Go's flag package and Reloader do), not 64, and
     /// Go-style spellings (`--enable-ha`, `--auto-reload-all=True`) are rewritten first (`GoStyleArguments`).
     static func main() {
+        // Before any thread starts: curl_global_init is not thread-safe (the API client uses libcurl).
+        CurlTransport.initializeLibrary()
         var command: any ParsableCommand
         do {
             let arguments = try GoStyleArguments.normalize(Array(CommandLine.arguments.dropFirst()))
@@ -74,11 +76,11 @@ struct ReloaderCommand: ParsableCommand {
             LineLogHandler(label: label, format: configuration.logFormat, level: configuration.logLevel)
         }
         let logger = Logger(label: "reloader.main")
-        let notActedOn = givenFlags.keys.filter(\.isWiredWithReloadEngine).map(\.description).sorted()
+        let notActedOn = givenFlags.keys.filter(\.isAcceptedOnly).map(\.description).sorted()
         if !notActedOn.isEmpty {
-            // Accepted so a Reloader manifest starts unchanged, but honest about what does nothing yet.
+            // Accepted so a Reloader manifest starts unchanged, but honest about what does nothing here.
             logger.warning(
-                "flags accepted but not acted on until the reload engine is wired (issue 5)",
+                "flags accepted for compatibility but not acted on",
                 metadata: ["flags": "\(notActedOn.joined(separator: " "))"])
         }
         do {
@@ -100,9 +102,11 @@ struct Service {
         let certificates = try CertificateReloader(
             certificatePath: configuration.certificatePath, keyPath: configuration.privateKeyPath, observer: metrics,
             logger: Logger(label: "reloader.certificates"))
+        let engine = try makeEngine()
 
         var webhookRoutes = Router()
-        webhookRoutes.add("POST", "/validate", ValidateHandler(logger: Logger(label: "reloader.admission")))
+        webhookRoutes.add(
+            "POST", "/validate", ValidateHandler(logger: Logger(label: "reloader.admission"), engine: engine.admission))
         var limits = ServerLimits()
         limits.maxConnections = configuration.maxConnections
         let webhook = try HTTPServer(
@@ -110,7 +114,9 @@ struct Service {
             certificates: certificates.certificates, observer: metrics, logger: Logger(label: "reloader.webhook"))
         let metricsServer = try HTTPServer(
             configuration: .init(address: configuration.metricsAddress, eventLoopCount: 1),
-            handler: MetricsRoutes.makeRouter(metrics: metrics, isReady: { ready.load(ordering: .relaxed) }),
+            handler: MetricsRoutes.makeRouter(
+                metrics: metrics, collectors: [{ [metrics = engine.metrics] in metrics.render() }],
+                isReady: { ready.load(ordering: .relaxed) && engine.isReady }),
             certificates: nil, observer: NoServerObserver(), logger: Logger(label: "reloader.metrics"))
 
         let stopping = Atomic<Bool>(false)
@@ -122,6 +128,7 @@ struct Service {
             ready.store(false, ordering: .relaxed)
             webhook.shutdown(gracePeriod: configuration.shutdownGracePeriod)
             certificates.stop()
+            engine.stop()
         }
         var sources: [any DispatchSourceSignal] = []
         for number in [SIGTERM, SIGINT] {
@@ -133,6 +140,7 @@ struct Service {
         }
 
         certificates.start()
+        engine.start()
         webhook.start()
         metricsServer.start()
         ready.store(true, ordering: .relaxed)
@@ -143,9 +151,50 @@ struct Service {
                 "certificate": "\(configuration.certificatePath)",
             ])
         webhook.wait()
+        engine.stop()
         metricsServer.shutdown(gracePeriod: .seconds(1))
         metricsServer.wait()
         withExtendedLifetime(sources) {}
         logger.info("stopped")
     }
+}
+
+extension Service {
+    /// The API client (`--kubeconfig`, `KUBECONFIG`, in-cluster) and the engine over it. A bad kubeconfig or Lease
+    /// setting stops start-up with one line naming it.
+    func makeEngine() throws -> ReloadEngine {
+        let environment = ProcessInfo.processInfo.environment
+        let kube: KubeConfiguration
+        do {
+            kube = try KubeConfiguration.load(kubeconfig: configuration.kubeconfigPath, environment: environment)
+        } catch {
+            throw StartupError("Kubernetes API access: \(error)")
+        }
+        let transport = CurlTransport()
+        let options = KubeClient.Options(qps: configuration.kubeAPIQPS, burst: configuration.kubeAPIBurst)
+        let client = KubeClient(
+            configuration: kube, transport: transport, logger: Logger(label: "reloader.kube"), options: options)
+        // The elector must see a failed renewal before its renew deadline: a retry budget well inside it.
+        var electionOptions = options
+        electionOptions.retry = RetryPolicy(
+            maximumRetries: 2, budget: configuration.leaderElection.retryPeriod,
+            maximumDelay: configuration.leaderElection.retryPeriod)
+        electionOptions.requestTimeout = configuration.leaderElection.retryPeriod * 2
+        let electionClient = KubeClient(
+            configuration: kube, transport: CurlTransport(), logger: Logger(label: "reloader.kube"),
+            options: electionOptions)
+        do {
+            return try ReloadEngine(
+                configuration: configuration, client: client, electionClient: electionClient,
+                webhookTransport: CurlTransport(), logger: Logger(label: "reloader.engine"))
+        } catch {
+            throw StartupError("\(error)")
+        }
+    }
+}
+
+/// A start-up failure, already phrased for the one log line before exit 1.
+struct StartupError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
 }

@@ -13,6 +13,8 @@ public final class ReloaderProcess: @unchecked Sendable {  // the Process is onl
     public let webhookPort: Int
     public let metricsPort: Int
     private let child: LaunchedProcess
+    /// The kube-sim started beside reloader when the caller gave no `--kubeconfig`.
+    private let simulator: LaunchedProcess?
 
     public var pid: Int32 { child.pid }
     public var webhookURL: String { "https://127.0.0.1:\(webhookPort)" }
@@ -22,18 +24,34 @@ public final class ReloaderProcess: @unchecked Sendable {  // the Process is onl
     public var stderr: String { child.stderr }
 
     /// Launches the executable and returns once it logged its "serving" line (ports parsed from it).
-    /// `environment` is added to (and overrides) the test process's environment.
+    /// `environment` is added to (and overrides) the test process's environment. Without a `--kubeconfig` among
+    /// the arguments, a `kube-sim` process is started beside it (reloader needs an API server) and reloader is
+    /// pointed at it; it is stopped with reloader.
     public static func start(
         _ extraArguments: [String] = [], environment: [String: String] = [:], timeout: Duration = .seconds(15)
     ) async throws -> ReloaderProcess {
         let directory = try TemporaryDirectory("reloader-proc")
+        var simulator: LaunchedProcess?
         do {
             let certificates = try TestCertificates.generate(in: directory.path)
-            let arguments =
+            var arguments =
                 [
                     "--webhook-address", "127.0.0.1:0", "--metrics-address", "127.0.0.1:0",
                     "--tls-cert-file", certificates.certificatePath, "--tls-private-key-file", certificates.keyPath,
                 ] + extraArguments
+            if !extraArguments.contains(where: { $0 == "--kubeconfig" || $0.hasPrefix("--kubeconfig=") }) {
+                let kubeconfig = directory.file("kubeconfig")
+                let sim = try LaunchedProcess(
+                    try builtExecutable("kube-sim", override: "KUBE_SIM_BIN"),
+                    ["--listen", "127.0.0.1:0", "--kubeconfig-out", kubeconfig, "--cert-dir", directory.file("sim")],
+                    in: directory)
+                simulator = sim
+                try await waitUntil(timeout: timeout, "kube-sim writes its kubeconfig") {
+                    guard sim.isRunning else { throw ReloaderExited(status: sim.terminationStatus, stderr: sim.stderr) }
+                    return FileManager.default.fileExists(atPath: kubeconfig)
+                }
+                arguments = ["--kubeconfig", kubeconfig] + arguments
+            }
             let child = try LaunchedProcess(try executablePath(), arguments, environment: environment, in: directory)
             do {
                 var ports: (webhook: Int, metrics: Int)?
@@ -48,12 +66,14 @@ public final class ReloaderProcess: @unchecked Sendable {  // the Process is onl
                     return false
                 }
                 return ReloaderProcess(
-                    directory: directory, certificates: certificates, child: child, ports: ports!)
+                    directory: directory, certificates: certificates, child: child, simulator: simulator,
+                    ports: ports!)
             } catch {
                 child.kill()
                 throw error
             }
         } catch {
+            simulator?.kill()
             directory.remove()
             throw error
         }
@@ -61,11 +81,12 @@ public final class ReloaderProcess: @unchecked Sendable {  // the Process is onl
 
     private init(
         directory: TemporaryDirectory, certificates: TestCertificates, child: LaunchedProcess,
-        ports: (webhook: Int, metrics: Int)
+        simulator: LaunchedProcess?, ports: (webhook: Int, metrics: Int)
     ) {
         self.directory = directory
         self.certificates = certificates
         self.child = child
+        self.simulator = simulator
         webhookPort = ports.webhook
         metricsPort = ports.metrics
     }
@@ -90,6 +111,7 @@ public final class ReloaderProcess: @unchecked Sendable {  // the Process is onl
     /// SIGKILLs the process if it still runs, reaps it, removes its directory. Idempotent; call it in a `defer`.
     public func cleanup() {
         child.kill()
+        simulator?.kill()
         directory.remove()
     }
 

@@ -2,6 +2,9 @@ import Foundation
 
 public struct ConditionTimedOut: Error, CustomStringConvertible {
     public let what: String
+
+    public init(what: String) { self.what = what }
+
     public var description: String { "timed out waiting for: \(what)" }
 }
 

@@ -41,14 +41,15 @@ extension ConfigurationFlag {
         }
     }
 
-    /// True for flags that are parsed and validated but not yet acted on by the running service: everything the
-    /// reload engine does arrives with it (issue 5). `--help` and the README say so.
-    public var isWiredWithReloadEngine: Bool {
+    /// True for flags that are parsed and validated but not acted on by the running service yet: alerts and the
+    /// pprof listener (issue 6) and the CSI integration (SecretProviderClassPodStatus reviews). `--help`, the
+    /// README and a start-up warning say so.
+    public var isAcceptedOnly: Bool {
         switch self {
-        case .webhookAddress, .tlsCertFile, .tlsPrivateKeyFile, .certDir, .maxConnections, .shutdownGracePeriod,
-            .metricsAddress, .logLevel, .logFormat:
-            false
-        default: true
+        case .alertOnReload, .alertSink, .alertWebhookURL, .alertProxy, .alertAdditionalInfo, .enablePprof,
+            .pprofAddress, .enableCSIIntegration:
+            true
+        default: false
         }
     }
 
@@ -106,9 +107,9 @@ extension ConfigurationFlag {
         }
     }
 
-    /// The `--help` line: abstract, default, and the issue-5 note where the flag is not acted on yet.
+    /// The `--help` line: abstract, default, and a note where the flag is not acted on yet.
     public var helpText: String {
-        let later = isWiredWithReloadEngine ? " Accepted; wired with the reload engine (issue 5)." : ""
+        let later = isAcceptedOnly ? " Accepted, not acted on yet." : ""
         return "\(abstract) (default: \(defaultDescription))\(later)"
     }
 

@@ -34,37 +34,54 @@ public final class AdmissionEngine: Sendable {
     public let index: IndexStore
     private let sink: any ReloadSink
     private let namespaceLabels: @Sendable (String) -> [String: String]?
+    private let webhook: ConfigChangeWebhook?
+    private let namespaceLabelCache: NamespaceLabelCache?
     private let logger: Logger
 
-    /// `namespaceLabels`: the labels of a namespace when known without I/O (a cache kept elsewhere); only read
-    /// when a namespace selector is set.
+    /// - Parameters:
+    ///   - namespaceLabels: the labels of a namespace when known without I/O (a cache kept elsewhere); only read
+    ///     when a namespace selector is set.
+    ///   - webhook: `--webhook-url`: each config change is notified there instead of enqueued for reload.
+    ///   - namespaceLabelCache: kept fresh from reviewed Namespace writes (with `--namespace-selector`).
     public init(
         options: Options, index: IndexStore, sink: any ReloadSink, logger: Logger,
-        namespaceLabels: @escaping @Sendable (String) -> [String: String]? = { _ in nil }
+        namespaceLabels: @escaping @Sendable (String) -> [String: String]? = { _ in nil },
+        webhook: ConfigChangeWebhook? = nil, namespaceLabelCache: NamespaceLabelCache? = nil
     ) {
         self.options = options
         self.index = index
         self.sink = sink
         self.logger = logger
         self.namespaceLabels = namespaceLabels
+        self.webhook = webhook
+        self.namespaceLabelCache = namespaceLabelCache
     }
 
     public func review(_ review: AdmissionReview, dryRunHeader: Bool) -> AdmissionResponse {
         let request = review.request
         var response = AdmissionResponse(uid: request.uid)
         if ChangeDetector.configKind(of: request) != nil {
-            let plans = plan(request)
+            let (change, plans) = planned(request)
             if dryRunHeader || options.dryRun {
                 let lines = plans.map { "reloader: \($0)" }
                 response.warnings = lines
                 if !lines.isEmpty {
                     response.auditAnnotations[Self.planAuditAnnotation] = lines.joined(separator: "; ")
                 }
+            } else if let webhook {
+                // Contract §10: once per changed config, with the workloads it would have reloaded.
+                if let change {
+                    webhook.notify(
+                        .init(config: change.config, hash: change.hashToWrite, workloads: plans.map(\.workload)))
+                }
             } else {
                 for plan in plans { sink.enqueue(plan) }
             }
         } else if let kind = workloadKind(of: request) {
             updateIndex(request, kind: kind)
+        } else if let namespaceLabelCache, isNamespaceWrite(request), let object = request.object {
+            namespaceLabelCache.update(
+                object.metadata.name ?? request.name ?? "", labels: object.metadata.labels ?? [:])
         }
         return response
     }
@@ -72,6 +89,11 @@ public final class AdmissionEngine: Sendable {
     /// The reloads one config review calls for, sorted by workload (kind, namespace, name). Pure but for the
     /// index snapshot read and logging.
     public func plan(_ request: AdmissionRequest) -> [PlannedReload] {
+        planned(request).plans
+    }
+
+    /// The detected change (nil when the review is skipped) and the reloads it calls for.
+    func planned(_ request: AdmissionRequest) -> (change: ConfigChange?, plans: [PlannedReload]) {
         let labels =
             options.filter.needsNamespaceLabels ? namespaceLabels(request.namespace ?? "") : nil
         let change: ConfigChange
@@ -86,7 +108,7 @@ public final class AdmissionEngine: Sendable {
                     "k8s.namespace": "\(request.namespace ?? "")", "k8s.name": "\(request.name ?? "")",
                     "reason": "\(reason.metricLabel)",
                 ])
-            return []
+            return (nil, [])
         case .change(let detected): change = detected
         }
         var plans: [PlannedReload] = []
@@ -107,10 +129,18 @@ public final class AdmissionEngine: Sendable {
                         configAnnotations: configAnnotations))
             }
         }
-        return plans.sorted {
+        let sorted = plans.sorted {
             ($0.workload.kind.rawValue, $0.workload.namespace, $0.workload.name)
                 < ($1.workload.kind.rawValue, $1.workload.namespace, $1.workload.name)
         }
+        return (change, sorted)
+    }
+
+    /// A reviewed CREATE or UPDATE of a Namespace (not a dry run): its labels feed the namespace selector.
+    private func isNamespaceWrite(_ request: AdmissionRequest) -> Bool {
+        request.resource.group == "" && request.resource.resource == "namespaces"
+            && (request.subResource ?? "").isEmpty && !request.isDryRun
+            && (request.operation == .create || request.operation == .update)
     }
 
     /// The workload kind of a review of the object itself (not a subresource such as `scale` or `status`).

@@ -11,8 +11,10 @@ extension KubeWorkloadReloader {
             + "updated '\(workload.name)' of type '\(workload.kind.rawValue)' in namespace '\(workload.namespace)'"
     }
 
-    func logReloaded(_ change: ConfigChange, workload: WorkloadRef, batchSize: Int) {
+    /// `pause`: the pause this write set or kept (contract §5.4), logged as `reloader.paused_at`.
+    func logReloaded(_ change: ConfigChange, workload: WorkloadRef, batchSize: Int, pause: ReloadPlan.Pause?) {
         var fields = metadata(workload, outcome: "reloaded", reason: nil)
+        if let pause { fields["reloader.paused_at"] = "\(pause.pausedAt)" }
         fields["reloader.config"] = "\(change.config)"
         fields["reloader.hash"] = "\(change.hashToWrite.prefix(12))"
         fields["reloader.operation"] = "\(change.operation.rawValue)"

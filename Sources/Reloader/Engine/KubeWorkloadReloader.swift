@@ -69,7 +69,9 @@ public struct KubeWorkloadReloader: WorkloadReloader {
                 }
                 return failed(workload, plans, error, step: "write")
             }
-            for change in reloadPlan.changes { logReloaded(change, workload: workload, batchSize: plans.count) }
+            for change in reloadPlan.changes {
+                logReloaded(change, workload: workload, batchSize: plans.count, pause: reloadPlan.pause)
+            }
             if let pause = reloadPlan.pause {
                 resumer?.schedule(workload, pausedAt: pause.pausedAt, period: pause.period)
             }

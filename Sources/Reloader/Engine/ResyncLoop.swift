@@ -34,6 +34,8 @@ public final class ResyncLoop: @unchecked Sendable {  // the timer is only sched
         public var lastError: ResyncError?
         /// The wait scheduled after the last pass.
         public var nextDelay: Duration?
+
+        public init() {}
     }
 
     private struct State {

