@@ -110,6 +110,12 @@ let package = Package(
             ],
             swiftSettings: strict),
         .testTarget(
+            name: "ConformanceTests",
+            dependencies: [
+                "KubeSim", "Reloader", "WebhookServer", "TestSupport", .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict),
+        .testTarget(
             name: "IntegrationTests",
             dependencies: ["WebhookServer", "Reloader", "TestSupport"],
             swiftSettings: strict),

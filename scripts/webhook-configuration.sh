@@ -2,7 +2,8 @@
 # Prints a ValidatingWebhookConfiguration that sends reloader the reviews it needs: ConfigMap and Secret writes
 # (the changes that reload) and the workload kinds' writes (which keep its index fresh between resyncs), with
 # failurePolicy Ignore (reloader never blocks a write), sideEffects NoneOnDryRun (dry-run writes are reviewed with
-# dryRun: true and reloader enqueues nothing for them) and the caller's CA bundle.
+# dryRun: true and reloader enqueues nothing for them) and the caller's CA bundle. Namespace writes keep
+# --namespace-selector's label cache fresh between resyncs.
 #   usage: webhook-configuration.sh URL CA_FILE [NAME]
 set -euo pipefail
 if [ $# -lt 2 ]; then
@@ -27,6 +28,10 @@ webhooks:
         apiGroups: [""]
         apiVersions: ["v1"]
         resources: ["configmaps", "secrets"]
+      - operations: ["CREATE", "UPDATE"]
+        apiGroups: [""]
+        apiVersions: ["v1"]
+        resources: ["namespaces"]
     failurePolicy: Ignore
     sideEffects: NoneOnDryRun
     timeoutSeconds: 5
