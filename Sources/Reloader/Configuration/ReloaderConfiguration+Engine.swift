@@ -29,14 +29,12 @@ extension ReloaderConfiguration {
         return filter
     }
 
-    /// The workload kinds reloader lists, indexes and reloads (contract §1, §7.1): the apps/v1 and batch/v1 kinds
-    /// minus `--ignored-workload-types`, plus Argo Rollouts with `--is-Argo-Rollouts` and DeploymentConfigs with
-    /// `--is-openshift`.
+    /// The workload kinds reloader lists, indexes and reloads (contract §1, §7.1; `WorkloadLister.Options.kinds`).
     public var workloadKinds: Set<WorkloadKind> {
-        var kinds: Set<WorkloadKind> = [.deployment, .daemonSet, .statefulSet, .cronJob, .job]
-        if isArgoRolloutsEnabled { kinds.insert(.rollout) }
-        if isOpenShiftEnabled { kinds.insert(.deploymentConfig) }
-        return kinds.subtracting(ignoredWorkloadTypes)
+        Set(
+            WorkloadLister.Options.kinds(
+                ignoredWorkloadTypes: ignoredWorkloadTypes, isArgoRolloutsEnabled: isArgoRolloutsEnabled,
+                isOpenShiftEnabled: isOpenShiftEnabled))
     }
 
     /// The workload annotation keys the reverse index keeps, under their configured names.

@@ -93,10 +93,7 @@ public final class ReloadEngine: Sendable {
         let lister = WorkloadLister(
             client: client,
             options: .init(
-                kinds: WorkloadLister.Options.kinds(
-                    ignoredWorkloadTypes: configuration.ignoredWorkloadTypes,
-                    isArgoRolloutsEnabled: configuration.isArgoRolloutsEnabled,
-                    isOpenShiftEnabled: configuration.isOpenShiftEnabled),
+                kinds: WorkloadKind.allCases.filter(configuration.workloadKinds.contains),
                 namespaces: Set(configuration.namespaces), namespacesToIgnore: Set(configuration.namespacesToIgnore),
                 keys: keys),
             logger: Logger(label: "reloader.lister"))

@@ -7,12 +7,12 @@ public enum MicroTime {
     /// Formats `date` in UTC, rounded to the nearest microsecond.
     public static func format(_ date: Date) -> String {
         let micros = Int64((date.timeIntervalSince1970 * 1_000_000).rounded())
-        let seconds = floorDivide(micros, 1_000_000)
+        let seconds = CivilCalendar.floorDivide(micros, 1_000_000)
         let fraction = Int(micros - seconds * 1_000_000)
-        let days = floorDivide(seconds, 86_400)
+        let days = CivilCalendar.floorDivide(seconds, 86_400)
         let secondOfDay = Int(seconds - days * 86_400)
-        let (year, month, day) = civil(fromDays: days)
-        return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(secondOfDay / 3600, 2)):"
+        let (year, month, day) = CivilCalendar.date(fromDays: days)
+        return "\(pad(Int(year), 4))-\(pad(Int(month), 2))-\(pad(Int(day), 2))T\(pad(secondOfDay / 3600, 2)):"
             + "\(pad(secondOfDay / 60 % 60, 2)):\(pad(secondOfDay % 60, 2)).\(pad(fraction, 6))Z"
     }
 
@@ -46,39 +46,9 @@ public enum MicroTime {
             else { return nil }
             fraction = Double(digits) / pow(10, Double(count))
         }
-        let days = self.days(fromCivil: year, month, day)
+        let days = CivilCalendar.days(year: Int64(year), month: Int64(month), day: Int64(day))
         let seconds = Double(days * 86_400 + Int64(hour * 3600 + minute * 60 + second))
         return Date(timeIntervalSince1970: seconds + fraction)
-    }
-
-    private static func floorDivide(_ value: Int64, _ divisor: Int64) -> Int64 {
-        value >= 0 ? value / divisor : -((-value + divisor - 1) / divisor)
-    }
-
-    /// Days since 1970-01-01 to (year, month, day) in the proleptic Gregorian calendar (H. Hinnant,
-    /// "chrono-Compatible Low-Level Date Algorithms", `civil_from_days`).
-    private static func civil(fromDays days: Int64) -> (Int, Int, Int) {
-        let z = days + 719_468
-        let era = floorDivide(z, 146_097)
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let monthIndex = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
-        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
-        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
-        return (Int(year), Int(month), Int(day))
-    }
-
-    /// The inverse, `days_from_civil`.
-    private static func days(fromCivil year: Int, _ month: Int, _ day: Int) -> Int64 {
-        let year = Int64(month <= 2 ? year - 1 : year)
-        let era = floorDivide(year, 400)
-        let yearOfEra = year - era * 400
-        let monthIndex = Int64(month > 2 ? month - 3 : month + 9)
-        let dayOfYear = (153 * monthIndex + 2) / 5 + Int64(day) - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        return era * 146_097 + dayOfEra - 719_468
     }
 
     private static func pad(_ value: Int, _ width: Int) -> String {

@@ -1,20 +1,11 @@
 /// RFC 3339 timestamps as Kubernetes writes them (`2025-11-26T12:26:40Z`), to and from Unix seconds, without a
 /// Foundation formatter so Policy stays free of locale and time-zone state. Pure.
 enum RFC3339Time {
-    /// UTC with seconds, e.g. `2025-11-26T12:26:40Z` (Argo's `restartAt`, the pause period's `paused-at`). Days to
-    /// civil date after H. Hinnant's `civil_from_days`.
+    /// UTC with seconds, e.g. `2025-11-26T12:26:40Z` (Argo's `restartAt`, the pause period's `paused-at`).
     static func format(unixSeconds: Int64) -> String {
-        let days = unixSeconds >= 0 ? unixSeconds / 86_400 : (unixSeconds - 86_399) / 86_400
+        let days = CivilCalendar.floorDivide(unixSeconds, 86_400)
         let secondsOfDay = unixSeconds - days * 86_400
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let monthIndex = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
-        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
-        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
+        let (year, month, day) = CivilCalendar.date(fromDays: days)
         func two(_ value: Int64) -> String { value < 10 ? "0\(value)" : "\(value)" }
         let time = "\(two(secondsOfDay / 3600)):\(two(secondsOfDay % 3600 / 60)):\(two(secondsOfDay % 60))"
         return "\(year)-\(two(month))-\(two(day))T\(time)Z"
@@ -63,17 +54,7 @@ enum RFC3339Time {
             offset = sign * (offsetHours * 3600 + offsetMinutes * 60)
         }
         guard position == bytes.count else { return nil }
-        return daysFromCivil(year: year, month: month, day: day) * 86_400 + hour * 3600 + minute * 60 + second
+        return CivilCalendar.days(year: year, month: month, day: day) * 86_400 + hour * 3600 + minute * 60 + second
             - offset
-    }
-
-    /// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's `days_from_civil`).
-    private static func daysFromCivil(year: Int64, month: Int64, day: Int64) -> Int64 {
-        let shiftedYear = month <= 2 ? year - 1 : year
-        let era = (shiftedYear >= 0 ? shiftedYear : shiftedYear - 399) / 400
-        let yearOfEra = shiftedYear - era * 400
-        let dayOfYear = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        return era * 146_097 + dayOfEra - 719_468
     }
 }
