@@ -35,6 +35,11 @@ public struct ReloaderConfiguration: Sendable, Equatable {
     public struct MetaInfoLocation: Sendable, Equatable {
         public var namespace: String
         public var deploymentName: String
+
+        public init(namespace: String, deploymentName: String) {
+            self.namespace = namespace
+            self.deploymentName = deploymentName
+        }
     }
 
     // Contract §7.1

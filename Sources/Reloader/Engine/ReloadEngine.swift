@@ -1,3 +1,4 @@
+import Dispatch
 public import Logging
 
 /// The whole reload engine, wired from the configuration (DESIGN §2): the reverse index and its resync loop
@@ -13,6 +14,7 @@ public final class ReloadEngine: Sendable {
     public let elector: LeaderElector?
     public let webhook: ConfigChangeWebhook?
     private let resumer: PauseResumer?
+    private let metaInfo: (@Sendable () -> Void)?
     private let logger: Logger
 
     /// - Parameters:
@@ -24,6 +26,7 @@ public final class ReloadEngine: Sendable {
         webhookTransport: any HTTPTransport, logger: Logger
     ) throws(ReloadEngineError) {
         self.logger = logger
+        metaInfo = Self.metaInfoPublication(configuration: configuration, client: client, logger: logger)
         let policy = configuration.policyOptions
         let filter: ConfigFilter
         do {
@@ -112,6 +115,37 @@ public final class ReloadEngine: Sendable {
     public func start() {
         elector?.start()
         resync.start()
+        if let metaInfo { DispatchQueue.global().async(execute: metaInfo) }
+    }
+
+    /// Contract §8: the `reloader-meta-info` ConfigMap where `RELOADER_NAMESPACE` and `RELOADER_DEPLOYMENT_NAME`
+    /// say, written once off the start-up path; skipped with a warning when they are unset (and with `--dry-run`,
+    /// which never writes). Nil when there is nothing to publish.
+    static func metaInfoPublication(
+        configuration: ReloaderConfiguration, client: KubeClient, logger: Logger
+    ) -> (@Sendable () -> Void)? {
+        guard let location = configuration.metaInfoLocation else {
+            logger.warning(
+                "RELOADER_NAMESPACE or RELOADER_DEPLOYMENT_NAME unset: the reloader-meta-info ConfigMap is not published"
+            )
+            return nil
+        }
+        guard !configuration.isDryRun else {
+            logger.info("dry run: the reloader-meta-info ConfigMap is not published")
+            return nil
+        }
+        let publisher = MetaInfoPublisher(client: client)
+        return {
+            do {
+                try publisher.publish(configuration: configuration, location: location)
+                logger.info(
+                    "published the reloader-meta-info ConfigMap", metadata: ["k8s.namespace": "\(location.namespace)"])
+            } catch {
+                logger.warning(
+                    "could not publish the reloader-meta-info ConfigMap",
+                    metadata: ["k8s.namespace": "\(location.namespace)", "error": "\(error)"])
+            }
+        }
     }
 
     /// Stops taking work: no resync, no new reload, no resume timer; releases the Lease (bounded wait). Reloads
