@@ -14,6 +14,8 @@ final class Cluster: @unchecked Sendable {  // immutable after init; the parts a
     let directory: TemporaryDirectory
     let sim: KubeSimServer
     private let current: Mutex<ReloaderProcess>
+    /// Further reloader processes against the same kube-sim (`startReplica`), stopped with the cluster.
+    let replicas = Mutex<[ReloaderProcess]>([])
     private let flags: [String]
     private let environment: [String: String]
     private let metricsTransport = CurlTransport()
@@ -92,6 +94,7 @@ final class Cluster: @unchecked Sendable {  // immutable after init; the parts a
 
     func stop() {
         reloader.cleanup()
+        for replica in replicas.withLock({ $0 }) { replica.cleanup() }
         sim.stop()
         directory.remove()
     }
@@ -127,10 +130,12 @@ final class Cluster: @unchecked Sendable {  // immutable after init; the parts a
         try await kubectl(["-n", namespace, "patch", resource, name, "--type", "merge", "-p", patch])
     }
 
-    /// Registers reloader's webhook: `scripts/webhook-configuration.sh <reloader URL> <its CA>` piped to kubectl.
-    func registerWebhook(name: String = "reloader") async throws {
+    /// Registers the webhook of `process` (reloader by default) as ValidatingWebhookConfiguration `name`:
+    /// `scripts/webhook-configuration.sh <its URL> <its CA> <name>` piped to kubectl.
+    func registerWebhook(name: String = "reloader", for process: ReloaderProcess? = nil) async throws {
+        let process = process ?? reloader
         let script = Self.repository + "/scripts/webhook-configuration.sh"
-        let arguments = [reloader.webhookURL + "/validate", reloader.certificates.caPath, name]
+        let arguments = [process.webhookURL + "/validate", process.certificates.caPath, name]
         let yaml = try await Self.offPool { try ProcessRunner.run(script, arguments).stdout }
         try await apply(yaml)
     }
@@ -166,38 +171,48 @@ final class Cluster: @unchecked Sendable {  // immutable after init; the parts a
         sim.store.rollouts(namespace: namespace, kind: kind, name: name)
     }
 
-    /// `waitUntil`, but a timeout carries the tail of reloader's log, so a failure says what reloader did.
+    /// `waitUntil`, but a timeout carries the tail of reloader's log (and of each replica's), so a failure says
+    /// what reloader did.
     func waitFor(
         _ what: String, timeout: Duration = .seconds(30), _ condition: () async throws -> Bool
     ) async throws {
         do {
             try await waitUntil(timeout: timeout, what, condition)
         } catch let error as ConditionTimedOut {
-            let tail = reloader.stderr.split(separator: "\n").suffix(25).joined(separator: "\n")
-            throw ConditionTimedOut(what: "\(error.what); reloader's log ends with:\n\(tail)")
+            var logs = "reloader's log ends with:\n" + Self.tail(of: reloader, lines: 25)
+            for (index, replica) in replicas.withLock({ $0 }).enumerated() {
+                logs += "\nreplica \(index + 1)'s log ends with:\n" + Self.tail(of: replica, lines: 15)
+            }
+            throw ConditionTimedOut(what: "\(error.what); \(logs)")
         }
     }
 
-    /// Waits until reloader answers `/readyz` with 200 (its first index is built).
-    func waitUntilReady() async throws {
+    private static func tail(of process: ReloaderProcess, lines: Int) -> String {
+        process.stderr.split(separator: "\n").suffix(lines).joined(separator: "\n")
+    }
+
+    /// Waits until `process` (reloader by default) answers `/readyz` with 200 (its first index is built).
+    func waitUntilReady(_ process: ReloaderProcess? = nil) async throws {
+        let process = process ?? reloader
         try await waitUntil(timeout: .seconds(30), "reloader ready (/readyz 200)") {
-            guard reloader.isRunning else { throw ReloaderExited(status: -1, stderr: reloader.stderr) }
-            return (try? self.get("/readyz").status) == 200
+            guard process.isRunning else { throw ReloaderExited(status: -1, stderr: process.stderr) }
+            return (try? self.get("/readyz", from: process).status) == 200
         }
     }
 
-    /// Waits until reloader has nothing pending: every plan enqueued by the writes made so far was reloaded or
-    /// dropped (`reloader_workqueue_depth` is read on the queue itself at scrape time, after every enqueue the
-    /// finished admission reviews made).
-    func settle(timeout: Duration = .seconds(30)) async throws {
+    /// Waits until `process` (reloader by default) has nothing pending: every plan enqueued by the writes made so
+    /// far was reloaded or dropped (`reloader_workqueue_depth` is read on the queue itself at scrape time, after
+    /// every enqueue the finished admission reviews made).
+    func settle(_ process: ReloaderProcess? = nil, timeout: Duration = .seconds(30)) async throws {
         try await waitFor("reloader's queue drains (reloader_workqueue_depth 0)", timeout: timeout) {
-            try self.metric("reloader_workqueue_depth") == 0
+            try self.metric("reloader_workqueue_depth", of: process) == 0
         }
     }
 
-    /// The value of one sample of reloader's `/metrics` (`name{labels}` exactly as exposed), or nil if absent.
-    func metric(_ sample: String) throws -> Double? {
-        let response = try get("/metrics")
+    /// The value of one sample of the `/metrics` of `process` (reloader by default), `name{labels}` exactly as
+    /// exposed, or nil if absent.
+    func metric(_ sample: String, of process: ReloaderProcess? = nil) throws -> Double? {
+        let response = try get("/metrics", from: process)
         guard response.status == 200 else { throw ClusterError.metricsUnavailable(status: response.status) }
         for line in String(decoding: response.body, as: UTF8.self).split(separator: "\n")
         where line.hasPrefix(sample + " ") {
@@ -206,9 +221,11 @@ final class Cluster: @unchecked Sendable {  // immutable after init; the parts a
         return nil
     }
 
-    /// GET on reloader's plain-HTTP metrics listener, in process (libcurl), so polling costs no process spawn.
-    func get(_ path: String) throws -> TransportResponse {
-        try metricsTransport.send(TransportRequest(method: "GET", url: reloader.metricsURL + path)).get()
+    /// GET on the plain-HTTP metrics listener of `process` (reloader by default), in process (libcurl), so polling
+    /// costs no process spawn.
+    func get(_ path: String, from process: ReloaderProcess? = nil) throws -> TransportResponse {
+        let url = (process ?? reloader).metricsURL + path
+        return try metricsTransport.send(TransportRequest(method: "GET", url: url)).get()
     }
 
     /// `<repo>`, from this file's path.

@@ -8,7 +8,8 @@ import Testing
 @Suite("kube-sim test endpoints", .serialized)
 struct SimulatorEndpointTests {
     private func curl(
-        _ harness: KubectlHarness, _ method: String, _ path: String, body: String? = nil, http2: Bool = false
+        _ harness: KubectlHarness, _ method: String, _ path: String, body: String? = nil, http2: Bool = false,
+        headers: [String] = ["Content-Type: application/json"]
     ) throws -> Curl.Response {
         var bodyFile: String?
         if let body {
@@ -16,7 +17,8 @@ struct SimulatorEndpointTests {
             try body.write(toFile: bodyFile!, atomically: true, encoding: .utf8)
         }
         return try Curl.request(
-            harness.server.url + path, method: method, bodyFile: bodyFile, caPath: harness.server.caPath, http2: http2)
+            harness.server.url + path, method: method, bodyFile: bodyFile, caPath: harness.server.caPath, http2: http2,
+            headers: headers)
     }
 
     @Test("a 429 fault answers a Status with Retry-After for `count` requests, then the API answers again")
@@ -32,6 +34,19 @@ struct SimulatorEndpointTests {
         #expect(status["kind"] == "Status" && status["reason"] == "TooManyRequests")
         #expect(status[path: ["details", "retryAfterSeconds"]] == 1)
         #expect(try curl(harness, "GET", "/api/v1/namespaces/default/configmaps").status == 200)
+    }
+
+    @Test("a fault with a userAgent prefix hits only that client's requests, and only they use up its count")
+    func userAgentFault() throws {
+        let harness = try KubectlHarness()
+        defer { harness.stop() }
+        let fault = #"{"verb":"get","resource":"namespaces","userAgent":"reloader/","kind":"status","count":1}"#
+        #expect(try curl(harness, "POST", "/sim/faults", body: fault).status == 201)
+        let path = "/api/v1/namespaces/default"
+        #expect(try curl(harness, "GET", path, headers: ["User-Agent: kubectl/v1.32.0"]).status == 200)
+        #expect(try curl(harness, "GET", path).status == 200, "curl's own User-Agent")
+        #expect(try curl(harness, "GET", path, headers: ["User-Agent: reloader/1.0"]).status == 503)
+        #expect(try curl(harness, "GET", path, headers: ["User-Agent: reloader/1.0"]).status == 200)
     }
 
     @Test("a drop fault closes the connection without an answer, over HTTP/1.1 and HTTP/2", arguments: [false, true])

@@ -3,13 +3,16 @@ public import Reloader
 import Synchronization
 
 /// Faults switched on through `POST /sim/faults`, for reliability tests: latency, an error status (429 with
-/// Retry-After, 5xx), or a dropped connection, per verb and resource, for `count` requests or `seconds`.
+/// Retry-After, 5xx), or a dropped connection, per verb and resource and optionally per client (a User-Agent
+/// prefix, so a test can break reloader's requests and not kubectl's), for `count` requests or `seconds`.
 /// Thread-safe (one mutex).
 public final class FaultInjector: Sendable {
     public struct Rule: Sendable, Equatable {
         public enum Kind: String, Sendable { case latency, status, drop }
         public var verb: String  // a verb or "*"
         public var resource: String  // a plural or "*"
+        /// Only requests whose User-Agent starts with this; nil: every client.
+        public var userAgentPrefix: String?
         public var kind: Kind
         public var status: Int
         public var retryAfterSeconds: Int?
@@ -23,6 +26,7 @@ public final class FaultInjector: Sendable {
             guard case .object = json else { throw .badRequest("a fault is a JSON object") }
             verb = json["verb"]?.stringValue ?? "*"
             resource = json["resource"]?.stringValue ?? "*"
+            userAgentPrefix = json["userAgent"]?.stringValue
             guard let kind = Kind(rawValue: json["kind"]?.stringValue ?? "") else {
                 throw .badRequest("fault kind must be one of latency, status, drop")
             }
@@ -36,8 +40,9 @@ public final class FaultInjector: Sendable {
             if kind == .latency && latencyMilliseconds <= 0 { throw .badRequest("a latency fault needs latencyMs > 0") }
         }
 
-        func matches(verb: String, resource: String, now: Date) -> Bool {
+        func matches(verb: String, resource: String, userAgent: String?, now: Date) -> Bool {
             (self.verb == "*" || self.verb == verb) && (self.resource == "*" || self.resource == resource)
+                && (userAgentPrefix.map { userAgent?.hasPrefix($0) ?? false } ?? true)
                 && (remaining.map { $0 > 0 } ?? true) && (until.map { now < $0 } ?? true)
         }
     }
@@ -60,13 +65,14 @@ public final class FaultInjector: Sendable {
     public func add(_ rule: Rule) { rules.withLock { $0.append(rule) } }
     public func clear() { rules.withLock { $0.removeAll() } }
 
-    /// What to do with one request; consumes one use of each matching rule. Latencies add up; the first
-    /// matching status or drop rule decides the answer.
-    public func action(verb: String, resource: String, now: Date) -> Action {
+    /// What to do with one request (`userAgent`: its User-Agent header); consumes one use of each matching rule.
+    /// Latencies add up; the first matching status or drop rule decides the answer.
+    public func action(verb: String, resource: String, userAgent: String? = nil, now: Date) -> Action {
         rules.withLock { rules in
             var latency = 0
             var outcome: Action.Outcome?
-            for index in rules.indices where rules[index].matches(verb: verb, resource: resource, now: now) {
+            for index in rules.indices
+            where rules[index].matches(verb: verb, resource: resource, userAgent: userAgent, now: now) {
                 let rule = rules[index]
                 switch rule.kind {
                 case .latency:

@@ -68,7 +68,8 @@ public struct KubeSimHandler: HTTPHandler {
             }
             let query = QueryParameters(request.query)
             let verb = path.verb(method: request.method, isWatch: query["watch"] == "true")
-            let action = faults.action(verb: verb, resource: path.resource.resource, now: Date())
+            let action = faults.action(
+                verb: verb, resource: path.resource.resource, userAgent: request.headers["user-agent"], now: Date())
             if action.latencyMilliseconds > 0 {
                 // Blocks this event-loop thread: acceptable in a test simulator, and it is what a slow apiserver
                 // looks like to a client.

@@ -5,11 +5,16 @@ extension StrategicMergeSchema {
     /// `spec.jobTemplate.spec.template.spec` (CronJob) and at `spec` (a bare Pod); the same paths in other kinds
     /// (ConfigMap, Secret) never occur, so one schema serves all.
     ///
+    /// Also the `webhooks` of Validating/MutatingWebhookConfigurations (`k8s.io/api/admissionregistration/v1`:
+    /// merged by `name`), the only root-level `webhooks`: `kubectl apply` of a changed configuration sends only the
+    /// changed fields of each webhook, and replacing the list whole would drop their rules.
+    ///
     /// Deliberately replaced whole, as in Kubernetes: `envFrom` and `tolerations` carry no patch strategy.
     public static let workloads: StrategicMergeSchema = {
         var lists: [[String]: ListStrategy] = [
             ["metadata", "ownerReferences"]: .mergeByKey("uid"),
             ["metadata", "finalizers"]: .set,
+            ["webhooks"]: .mergeByKey("name"),
         ]
         let podSpecs: [[String]] = [
             ["spec", "template", "spec"],

@@ -150,7 +150,7 @@ public final class LeaderElector: @unchecked Sendable {  // mutable state below 
                     "spec": record.spec,
                 ]
                 send { [client, collection, logger, metadata] in
-                    LeaseRequests.write(logger: logger, metadata: metadata) { () throws(KubeClientError) in
+                    LeaseRequests.write(.create, logger: logger, metadata: metadata) { () throws(KubeClientError) in
                         try client.create(collection, object)
                     }
                 }
@@ -164,7 +164,7 @@ public final class LeaderElector: @unchecked Sendable {  // mutable state below 
                 object["spec"] = record.spec
                 let path = collection.named(leaseName)
                 send { [client, logger, metadata, object] in
-                    LeaseRequests.write(logger: logger, metadata: metadata) { () throws(KubeClientError) in
+                    LeaseRequests.write(.update, logger: logger, metadata: metadata) { () throws(KubeClientError) in
                         try client.update(path, object)
                     }
                 }

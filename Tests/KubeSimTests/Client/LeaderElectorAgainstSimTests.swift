@@ -1,4 +1,5 @@
 import Foundation
+import KubeSim
 import Logging
 import Synchronization
 import TestSupport
@@ -34,13 +35,13 @@ struct LeaderElectorAgainstSimTests {
 
     static func elector(
         _ identity: String, harness: SimClientHarness, transitions: Transitions, lease: Duration = .seconds(3),
-        renew: Duration = .seconds(2), retry: Duration = .milliseconds(300)
+        renew: Duration = .seconds(2), retry: Duration = .milliseconds(300), namespace: String = "default"
     ) throws -> LeaderElector {
         var logger = Logger(label: "test.leader-election")
         logger.logLevel = .critical
         return LeaderElector(
             options: try .init(identity: identity, leaseDuration: lease, renewDeadline: renew, retryPeriod: retry),
-            leaseName: "stakater-reloader-lock", namespace: "default", client: try harness.client(), logger: logger,
+            leaseName: "stakater-reloader-lock", namespace: namespace, client: try harness.client(), logger: logger,
             onChange: { transitions.record(identity, $0) })
     }
 
@@ -131,5 +132,41 @@ struct LeaderElectorAgainstSimTests {
         #expect(taken.holderIdentity == "reloader-b")
         #expect(taken.leaseTransitions == orphaned.leaseTransitions + 1)
         #expect(transitions.mostLeadersAtOnce == 1, "\(transitions.all)")
+    }
+
+    @Test("a missing namespace: the Lease create is tried once per retry period, and the elector leads once it exists")
+    func missingNamespace() async throws {
+        let harness = try SimClientHarness()
+        defer { harness.stop() }
+        let client = try harness.client()
+        let transitions = Transitions()
+        let a = try Self.elector(
+            "reloader-a", harness: harness, transitions: transitions, retry: .milliseconds(300),
+            namespace: "reloader-system")
+        defer { a.stop(release: false) }
+        a.start()
+        let creates: @Sendable () -> [Date] = {
+            harness.server.handler.requests.all.filter {
+                $0.method == "POST" && $0.path == "/apis/coordination.k8s.io/v1/namespaces/reloader-system/leases"
+            }.map(\.time)
+        }
+        try await waitUntil(timeout: .seconds(20), "three refused Lease creates") { creates().count >= 3 }
+        // A 404 on create is not a conflict: the next create waits a retry period instead of following at once.
+        // A lower bound only: a slow machine makes the gaps longer, never shorter.
+        let times = creates()
+        let gaps = zip(times, times.dropFirst()).map { $1.timeIntervalSince($0) }
+        #expect(gaps.allSatisfy { $0 >= 0.27 }, "seconds between creates: \(gaps)")
+        #expect(!a.isLeader)
+        _ = try client.create(
+            ResourcePath(resource: "namespaces"),
+            ["apiVersion": "v1", "kind": "Namespace", "metadata": ["name": "reloader-system"]])
+        try await waitUntil(timeout: .seconds(20), "the elector leads once the namespace exists") { a.isLeader }
+        let lease = try LeaseRecord(
+            spec: try client.get(
+                ResourcePath(
+                    group: "coordination.k8s.io", version: "v1", resource: "leases", namespace: "reloader-system",
+                    name: "stakater-reloader-lock"))["spec"],
+            namespace: "reloader-system", name: "stakater-reloader-lock")
+        #expect(lease.holderIdentity == "reloader-a")
     }
 }
