@@ -2,6 +2,9 @@
 /// reason there is nothing to decide (contract §2.1 step 2, §3, §6, §7.1, §12). Hashes are computed from the
 /// review itself (`object` and `oldObject`); only the hashes leave this function, never the values. Pure.
 public enum ChangeDetector {
+    /// The API group of SecretProviderClass and SecretProviderClassPodStatus (the secrets-store CSI driver's CRDs).
+    public static let secretsStoreGroup = "secrets-store.csi.x-k8s.io"
+
     /// Why a review leads to no reload at all, before any workload is looked at.
     public enum Skip: Sendable, Hashable {
         /// Not a core-group ConfigMap or Secret (or a subresource, or CONNECT).
