@@ -3,7 +3,9 @@
 # (the changes that reload) and the workload kinds' writes (which keep its index fresh between resyncs), with
 # failurePolicy Ignore (reloader never blocks a write), sideEffects NoneOnDryRun (dry-run writes are reviewed with
 # dryRun: true and reloader enqueues nothing for them) and the caller's CA bundle. Namespace writes keep
-# --namespace-selector's label cache fresh between resyncs.
+# --namespace-selector's label cache fresh between resyncs. SecretProviderClassPodStatus updates (the secrets-store
+# CSI driver's per-pod record of mounted versions) reload with --enable-csi-integration; their creations and
+# deletions (pods coming and going) are reviewed and ignored, as every one of them is without the flag.
 #   usage: webhook-configuration.sh URL CA_FILE [NAME]
 set -euo pipefail
 if [ $# -lt 2 ]; then
@@ -28,6 +30,10 @@ webhooks:
         apiGroups: [""]
         apiVersions: ["v1"]
         resources: ["configmaps", "secrets"]
+      - operations: ["CREATE", "UPDATE", "DELETE"]
+        apiGroups: ["secrets-store.csi.x-k8s.io"]
+        apiVersions: ["v1"]
+        resources: ["secretproviderclasspodstatuses"]
       - operations: ["CREATE", "UPDATE"]
         apiGroups: [""]
         apiVersions: ["v1"]

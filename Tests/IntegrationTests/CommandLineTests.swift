@@ -97,6 +97,7 @@ struct CommandLineTests {
             process.stderr.contains("flags accepted for compatibility but not acted on"), "stderr: \(process.stderr)")
         #expect(process.stderr.contains("--enable-pprof"), "stderr: \(process.stderr)")
         #expect(!process.stderr.contains("--reload-strategy"), "acted on, so not listed: \(process.stderr)")
+        #expect(!process.stderr.contains("--enable-csi-integration"), "acted on, so not listed: \(process.stderr)")
     }
 
     /// Listeners on ephemeral ports, so a process that wrongly starts cannot collide with anything.

@@ -125,4 +125,40 @@ struct KubectlTests {
         let nowhere = try harness.kubectl(["create", "configmap", "x", "-n", "nowhere"], check: false)
         #expect(nowhere.stderr.contains("namespaces \"nowhere\" not found"), "\(nowhere.stderr)")
     }
+
+    @Test("the secrets-store CSI resources: discovered, applied, listed and their status merge-patched")
+    func secretsStoreResources() throws {
+        let harness = try KubectlHarness()
+        defer { harness.stop() }
+        let resources = try harness.kubectl(["api-resources", "--api-group=secrets-store.csi.x-k8s.io", "-o", "name"])
+        #expect(
+            Set(resources.stdout.split(separator: "\n").map(String.init)) == [
+                "secretproviderclasses.secrets-store.csi.x-k8s.io",
+                "secretproviderclasspodstatuses.secrets-store.csi.x-k8s.io",
+            ], "\(resources.stdout)")
+        try harness.kubectl(["create", "namespace", "csi"])
+        let manifests = """
+            {"apiVersion": "secrets-store.csi.x-k8s.io/v1", "kind": "SecretProviderClass",
+             "metadata": {"name": "my-spc", "namespace": "csi"}, "spec": {"provider": "vault"}}
+            {"apiVersion": "secrets-store.csi.x-k8s.io/v1", "kind": "SecretProviderClassPodStatus",
+             "metadata": {"name": "web-pod-csi-my-spc", "namespace": "csi"},
+             "status": {"podName": "web-pod", "secretProviderClassName": "my-spc", "mounted": true,
+                        "objects": [{"id": "secret/db", "version": "1"}]}}
+            """
+        let apply = try harness.kubectl(["apply", "-f", "-"], stdin: manifests)
+        #expect(
+            apply.stdout.contains("secretproviderclasspodstatus.secrets-store.csi.x-k8s.io/web-pod-csi-my-spc created"))
+        #expect(
+            try harness.json(["get", "secretproviderclass", "my-spc", "-n", "csi", "-o", "json"])[
+                path: ["spec", "provider"]] == "vault")
+        // No status subresource (as in the driver's CRD): a write to the object itself changes its status.
+        try harness.kubectl([
+            "patch", "secretproviderclasspodstatus", "web-pod-csi-my-spc", "-n", "csi", "--type", "merge", "-p",
+            #"{"status":{"objects":[{"id":"secret/db","version":"2"}]}}"#,
+        ])
+        let status = try harness.json(["get", "secretproviderclasspodstatuses", "-n", "csi", "-o", "json"])
+        let item = try #require(status["items"]?.arrayValue?.first)
+        #expect(item[path: ["status", "objects"]] == [["id": "secret/db", "version": "2"]])
+        #expect(item[path: ["status", "secretProviderClassName"]] == "my-spc")
+    }
 }

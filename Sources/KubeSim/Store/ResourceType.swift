@@ -112,5 +112,13 @@ public struct ResourceRegistry: Sendable {
         ResourceType(
             group: "apps.openshift.io", version: "v1", resource: "deploymentconfigs",
             kind: "DeploymentConfig", shortNames: ["dc"]),
+        // The secrets-store CSI driver's CRDs (`--enable-csi-integration`): the class a pod's CSI volume names, and
+        // the per-pod record of the object versions it mounted, whose writes reloader reviews.
+        ResourceType(
+            group: "secrets-store.csi.x-k8s.io", version: "v1", resource: "secretproviderclasses",
+            kind: "SecretProviderClass"),
+        ResourceType(
+            group: "secrets-store.csi.x-k8s.io", version: "v1", resource: "secretproviderclasspodstatuses",
+            kind: "SecretProviderClassPodStatus"),
     ])
 }

@@ -42,12 +42,11 @@ extension ConfigurationFlag {
     }
 
     /// True for flags that are parsed and validated but not acted on by the running service yet: alerts and the
-    /// pprof listener (issue 6) and the CSI integration (SecretProviderClassPodStatus reviews). `--help`, the
-    /// README and a start-up warning say so.
+    /// pprof listener (issue 6). `--help`, the README and a start-up warning say so.
     public var isAcceptedOnly: Bool {
         switch self {
         case .alertOnReload, .alertSink, .alertWebhookURL, .alertProxy, .alertAdditionalInfo, .enablePprof,
-            .pprofAddress, .enableCSIIntegration:
+            .pprofAddress:
             true
         default: false
         }

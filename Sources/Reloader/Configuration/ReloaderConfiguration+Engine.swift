@@ -15,6 +15,7 @@ extension ReloaderConfiguration {
         options.annotationKeys = annotationKeys
         options.reloadOnCreate = reloadOnCreate
         options.reloadOnDelete = reloadOnDelete
+        options.isCSIIntegrationEnabled = isCSIIntegrationEnabled
         return options
     }
 

@@ -1,8 +1,8 @@
 public import Logging
 
-/// The admission side of the reload engine. For a ConfigMap/Secret review: detects the change (`ChangeDetector`),
-/// looks up the candidate workloads in the reverse index, runs `ReloadPolicy.decide` on each, and enqueues the
-/// reloads, or, in dry-run mode (`X-Reloader-DryRun: true` or `--dry-run`), enqueues nothing and answers with
+/// The admission side of the reload engine. For a ConfigMap/Secret review (with `--enable-csi-integration`, also a
+/// SecretProviderClassPodStatus review): detects the change (`ChangeDetector`), looks up the candidate workloads
+/// in the reverse index, runs `ReloadPolicy.decide` on each, and enqueues the reloads, or, in dry-run mode (`X-Reloader-DryRun: true` or `--dry-run`), enqueues nothing and answers with
 /// the plan as warnings and an audit annotation (contract §12). For a workload review: keeps the index fresh
 /// (CREATE/UPDATE upsert, DELETE only marks; a denied DELETE must never hide a workload). Every answer is
 /// `allowed: true` and is computed without I/O. Immutable; safe on any thread.
@@ -60,7 +60,7 @@ public final class AdmissionEngine: Sendable {
     public func review(_ review: AdmissionReview, dryRunHeader: Bool) -> AdmissionResponse {
         let request = review.request
         var response = AdmissionResponse(uid: request.uid)
-        if ChangeDetector.configKind(of: request) != nil {
+        if ChangeDetector.configKind(of: request, options: options.policy) != nil {
             let (change, plans) = planned(request)
             if dryRunHeader || options.dryRun {
                 let lines = plans.map { "reloader: \($0)" }
@@ -72,7 +72,9 @@ public final class AdmissionEngine: Sendable {
                 // Contract §10: once per changed config, with the workloads it would have reloaded.
                 if let change {
                     webhook.notify(
-                        .init(config: change.config, hash: change.hashToWrite, workloads: plans.map(\.workload)))
+                        .init(
+                            config: change.config, hash: change.hashToWrite, workloads: plans.map(\.workload),
+                            sourceName: change.sourceName))
                 }
             } else {
                 for plan in plans { sink.enqueue(plan) }
@@ -126,7 +128,7 @@ public final class AdmissionEngine: Sendable {
                     PlannedReload(
                         workload: record.ref, config: change.config, hash: change.hashToWrite, trigger: trigger,
                         container: container, operation: change.operation,
-                        configAnnotations: configAnnotations))
+                        configAnnotations: configAnnotations, sourceName: change.sourceName))
             }
         }
         let sorted = plans.sorted {

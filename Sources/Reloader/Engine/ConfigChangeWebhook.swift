@@ -14,11 +14,15 @@ public final class ConfigChangeWebhook: Sendable {
         /// The content hash the review says the config now has (the delete marker for a DELETE).
         public var hash: String
         public var workloads: [WorkloadRef]
+        /// `ConfigChange.sourceName`: the SecretProviderClassPodStatus read back to confirm a SecretProviderClass
+        /// change (not part of the body, which names the class).
+        public var sourceName: String?
 
-        public init(config: ConfigRef, hash: String, workloads: [WorkloadRef]) {
+        public init(config: ConfigRef, hash: String, workloads: [WorkloadRef], sourceName: String? = nil) {
             self.config = config
             self.hash = hash
             self.workloads = workloads
+            self.sourceName = sourceName
         }
 
         /// `{"webhook":"update successful","kind":"ConfigMap","namespace":…,"name":…,"hash":…,"workloads":[…]}`
@@ -120,10 +124,11 @@ public final class ConfigChangeWebhook: Sendable {
 
     /// Whether a GET shows the config stored with the reviewed hash (gone, for a DELETE), within the attempts.
     private func confirmed(_ notification: Notification) -> Bool {
-        let key = ConfirmationKey(config: notification.config, hash: notification.hash)
+        let key = ConfirmationKey(
+            config: notification.config, hash: notification.hash, sourceName: notification.sourceName)
         var delay = confirmBackoff
         for attempt in 1...confirmAttempts {
-            switch reader.contentHash(of: notification.config) {
+            switch reader.contentHash(of: key.config, sourceName: key.sourceName) {
             case .success(nil) where key.expectsAbsent: return true
             case .success(let hash?) where !key.expectsAbsent && hash == notification.hash: return true
             default: break

@@ -1,7 +1,8 @@
 /// One reload the admission side decided on, handed to the queue: which workload, because of which config, the
 /// hash to write (the delete marker for a DELETE), why (named or auto), the container that receives the env var,
 /// the config operation, and the config annotations a decision reads (`ignore` and `match`), so the reloader can
-/// decide again on the workload as it is when it writes. Holds no config content. A pure value.
+/// decide again on the workload as it is when it writes; and, for a SecretProviderClass, the per-pod object whose
+/// write is confirmed (`sourceName`). Holds no config content. A pure value.
 public struct PlannedReload: Sendable, Hashable, CustomStringConvertible {
     public var workload: WorkloadRef
     public var config: ConfigRef
@@ -12,11 +13,15 @@ public struct PlannedReload: Sendable, Hashable, CustomStringConvertible {
     /// Only the config's `ignore` and `match` annotations (`PolicyOptions.annotationKeys`): never data, never
     /// other annotations, so a queue of plans stays small.
     public var configAnnotations: [String: String]
+    /// `ConfigChange.sourceName`: the SecretProviderClassPodStatus whose write the review saw, read back to
+    /// confirm it persisted (a SecretProviderClass has no content of its own to read). nil for ConfigMaps and
+    /// Secrets, which are read back by `config`'s name.
+    public var sourceName: String?
 
     public init(
         workload: WorkloadRef, config: ConfigRef, hash: String, trigger: ReloadDecision.Trigger,
         container: Int,
-        operation: ConfigChange.Operation, configAnnotations: [String: String] = [:]
+        operation: ConfigChange.Operation, configAnnotations: [String: String] = [:], sourceName: String? = nil
     ) {
         self.workload = workload
         self.config = config
@@ -25,6 +30,12 @@ public struct PlannedReload: Sendable, Hashable, CustomStringConvertible {
         self.container = container
         self.operation = operation
         self.configAnnotations = configAnnotations
+        self.sourceName = sourceName
+    }
+
+    /// The write this plan waits to see persisted before the workload rolls.
+    public var confirmationKey: ConfirmationKey {
+        ConfirmationKey(config: config, hash: hash, sourceName: sourceName)
     }
 
     /// The config annotations of `change` a decision reads: `ignore` and `match`, under their configured keys.
@@ -40,7 +51,7 @@ public struct PlannedReload: Sendable, Hashable, CustomStringConvertible {
     public var configChange: ConfigChange {
         ConfigChange(
             config: config, annotations: configAnnotations, oldHash: nil,
-            newHash: operation == .delete ? nil : hash, operation: operation)
+            newHash: operation == .delete ? nil : hash, operation: operation, sourceName: sourceName)
     }
 
     /// `would reload Deployment shop/web (configmap app-config changed)`: the plan line of contract §12, without

@@ -38,8 +38,11 @@ public enum ReconcilePlanner {
 
     /// The markers of `record` for the configs `filter` may watch (its namespace part: the config's labels are only
     /// known after the read). `namespaceLabels`: the labels of the workload's namespace, when known.
-    /// SecretProviderClass markers are left out: the hash lives in per-pod SecretProviderClassPodStatus objects
-    /// that cannot be found from the class name, and a GET by that name would read as "gone".
+    /// SecretProviderClass markers (`STAKATER_*_SECRETPROVIDERCLASS`, `type: SECRETPROVIDERCLASS`) are left out,
+    /// with `--enable-csi-integration` too: the hash lives in per-pod SecretProviderClassPodStatus objects named
+    /// after each pod, not in the class, so there is no single current hash to compare a marker with (the pods of
+    /// one workload may even hold different versions mid-rotation), and the class cannot be read as a config
+    /// (`KubeConfigReader.Failure.noSourceObject`). CSI changes are caught by admission reviews only.
     public static func markers(
         of record: WorkloadRecord, policy: PolicyOptions, filter: ConfigFilter, namespaceLabels: [String: String]?
     ) -> [Marker] {

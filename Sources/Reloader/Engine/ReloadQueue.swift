@@ -1,9 +1,18 @@
 import Dispatch
 public import Logging
 
-/// Reads a config's current content hash from the API server (`nil`: the config does not exist).
+/// Reads a config's current content hash from the API server (`nil`: the object read does not exist).
 public protocol ConfigReader: Sendable {
-    func contentHash(of config: ConfigRef) -> Result<String?, any Error>
+    /// `sourceName`: the object holding the content when it is not the config itself, as for a
+    /// SecretProviderClass, whose hash lives in per-pod SecretProviderClassPodStatus objects; nil reads the config.
+    func contentHash(of config: ConfigRef, sourceName: String?) -> Result<String?, any Error>
+}
+
+extension ConfigReader {
+    /// The content hash of a config that holds its own content (a ConfigMap or a Secret).
+    public func contentHash(of config: ConfigRef) -> Result<String?, any Error> {
+        contentHash(of: config, sourceName: nil)
+    }
 }
 
 /// Patches one workload once for a batch of plans (several configs changed together give one patch).
@@ -96,12 +105,11 @@ public final class ReloadQueue: ReloadSink, @unchecked Sendable {
             case .scheduleTimer(let at):
                 let delay = max(.zero, now().duration(to: at))
                 timer.schedule(deadline: .now() + .nanoseconds(Self.nanoseconds(delay)))
-            case .confirm(let config, let expectedHash, let attempt):
-                let key = ConfirmationKey(config: config, hash: expectedHash)
+            case .confirm(let key, let attempt):
                 logger.trace("confirming \(key) (attempt \(attempt))")
                 submit { [reader] in
-                    let observed = reader.contentHash(of: config)
-                    let result = ReloadQueueStateMachine.ConfirmationResult(observed: observed, expected: expectedHash)
+                    let observed = reader.contentHash(of: key.config, sourceName: key.sourceName)
+                    let result = ReloadQueueStateMachine.ConfirmationResult(observed: observed, expected: key.hash)
                     return { $0.machine.confirmation(for: key, result: result, now: $0.now()) }
                 }
             case .reload(let workload, let plans):

@@ -1,18 +1,25 @@
-/// A config write the queue waits to see persisted: the config and the content hash the review said it gets
-/// (the delete marker for a DELETE, which expects the config to be gone).
+/// A config write the queue waits to see persisted: the config, the content hash the review said it gets (the
+/// delete marker for a DELETE, which expects the config to be gone), and the object to read back when it is not
+/// the config itself (`sourceName`: the SecretProviderClassPodStatus a SecretProviderClass change was seen in).
+/// Writes to two pods' SecretProviderClassPodStatus objects are two keys: each is confirmed on its own object.
 public struct ConfirmationKey: Sendable, Hashable, CustomStringConvertible {
     public var config: ConfigRef
     public var hash: String
+    public var sourceName: String?
 
-    public init(config: ConfigRef, hash: String) {
+    public init(config: ConfigRef, hash: String, sourceName: String? = nil) {
         self.config = config
         self.hash = hash
+        self.sourceName = sourceName
     }
 
     /// A DELETE is confirmed by the config being gone, anything else by its content hash.
     public var expectsAbsent: Bool { hash == ContentHash.deleteMarker }
 
-    public var description: String { "\(config) @\(hash)" }
+    public var description: String {
+        guard let sourceName else { return "\(config) @\(hash)" }
+        return "\(config) (read from \(sourceName)) @\(hash)"
+    }
 }
 
 /// How a reload (one patch of one workload) ended.
@@ -103,8 +110,8 @@ public struct ReloadQueueStateMachine: Sendable {
     public enum Action: Sendable, Hashable {
         /// Call `timerFired(now:)` at this instant (replaces any earlier timer).
         case scheduleTimer(at: Instant)
-        /// Read the config and answer `confirmation(for:result:now:)`.
-        case confirm(ConfigRef, expectedHash: String, attempt: Int)
+        /// Read the key's config (from `sourceName` when set) and answer `confirmation(for:result:now:)`.
+        case confirm(ConfirmationKey, attempt: Int)
         /// Patch the workload once for all these plans and answer `reloadFinished(workload:result:now:)`.
         case reload(WorkloadRef, [PlannedReload])
         /// The plan leaves the queue without a reload.
@@ -206,7 +213,7 @@ public struct ReloadQueueStateMachine: Sendable {
                 let old = batches[index].plans.remove(at: at)
                 counters.depth -= 1
                 superseded = true
-                release(ConfirmationKey(config: old.config, hash: old.hash), from: &batches[index], workload)
+                release(old.confirmationKey, from: &batches[index], workload)
             }
         }
         if let last = batches.indices.last, case .collecting(let until) = batches[last].phase, now < until {
@@ -262,8 +269,8 @@ public struct ReloadQueueStateMachine: Sendable {
                 var dropped: [PlannedReload] = []
                 update(waiter) { batch in
                     batch.unconfirmed.remove(key)
-                    dropped = batch.plans.filter { $0.config == key.config && $0.hash == key.hash }
-                    batch.plans.removeAll { $0.config == key.config && $0.hash == key.hash }
+                    dropped = batch.plans.filter { $0.confirmationKey == key }
+                    batch.plans.removeAll { $0.confirmationKey == key }
                 }
                 for plan in dropped { drop(plan, reason, into: &actions) }
             }
@@ -314,7 +321,7 @@ public struct ReloadQueueStateMachine: Sendable {
             case .confirmation(let key):
                 confirmations[key]!.state = .inFlight
                 confirmations[key]!.attempt += 1
-                actions.append(.confirm(key.config, expectedHash: key.hash, attempt: confirmations[key]!.attempt))
+                actions.append(.confirm(key, attempt: confirmations[key]!.attempt))
             case .window(let workload, let id):
                 guard let index = workloads[workload]?.firstIndex(where: { $0.id == id }) else { continue }
                 startConfirming(workload, index, into: &actions)
@@ -353,11 +360,11 @@ public struct ReloadQueueStateMachine: Sendable {
         let waiter = Waiter(workload: workload, batch: batch.id)
         workloads[workload]![index].phase = .confirming
         for plan in batch.plans {
-            let key = ConfirmationKey(config: plan.config, hash: plan.hash)
+            let key = plan.confirmationKey
             workloads[workload]![index].unconfirmed.insert(key)
             if confirmations[key] == nil {
                 confirmations[key] = Confirmation()
-                actions.append(.confirm(plan.config, expectedHash: plan.hash, attempt: 1))
+                actions.append(.confirm(key, attempt: 1))
             }
             confirmations[key]!.waiters.insert(waiter)
         }

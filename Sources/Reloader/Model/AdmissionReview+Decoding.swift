@@ -256,7 +256,10 @@ private func stringFields(
 
 extension KubeObject {
     /// Reads `request.object`/`oldObject`: metadata always, `data`/`binaryData` for ConfigMaps and Secrets, `spec`
-    /// as a tree when present (workloads: the index reads their pod template).
+    /// as a tree when present (workloads: the index reads their pod template), and the hashed part of `status` for a
+    /// SecretProviderClassPodStatus (`readHashedStatus`). Whether `status` is wanted depends on `kind`, which may
+    /// come after it: its bytes are skipped and remembered, and read again only for that one kind, so other kinds
+    /// pay nothing beyond the skip they always paid.
     /// Other kinds use `data` for other shapes (ControllerRevision's is an object), so a non-string `data` is an
     /// error only once `kind` (which may come after it) says the object is a ConfigMap or Secret, or is absent.
     static func read(
@@ -269,6 +272,7 @@ extension KubeObject {
             return nil
         }
         var object = KubeObject()
+        var statusRange: Range<Int>?
         var dataError: AdmissionDecodingError?
         var errors: AdmissionDecodingError?
         try reader.readObject { (reader, key) throws(JSONReader.Failure) in
@@ -280,8 +284,13 @@ extension KubeObject {
             case "data": object.data = try optionalStringMap(&reader, "\(path()).data", &dataError)
             case "binaryData": object.binaryData = try optionalStringMap(&reader, "\(path()).binaryData", &dataError)
             case "spec": object.spec = try reader.readValue()
+            case "status": statusRange = try reader.skipValueReturningRange()
             default: try reader.skipValue()
             }
+        }
+        if object.kind == secretProviderClassPodStatusKind, let statusRange {
+            var statusReader = reader.reader(over: statusRange)
+            object.status = try readHashedStatus(&statusReader)
         }
         let hasContentMaps = object.kind == nil || object.kind == "ConfigMap" || object.kind == "Secret"
         if !hasContentMaps {

@@ -98,6 +98,22 @@ struct JSONReader: ~Copyable {
         }
     }
 
+    /// Skips one value like `skipValue` and returns the byte range it spans, for a decoder that learns only from a
+    /// later member whether it needs the value (an object's `status`, wanted once `kind` says what the object is):
+    /// `reader(over:)` reads it again then. Costs nothing more than the skip.
+    mutating func skipValueReturningRange() throws(Failure) -> Range<Int> {
+        _ = try peekKind()  // past any whitespace, so the range starts at the value itself
+        let start = offset
+        try skipValue()
+        return start..<offset
+    }
+
+    /// A reader over `range` of the same bytes: a value this reader has already validated
+    /// (`skipValueReturningRange`), so reading it again cannot fail on syntax or depth.
+    func reader(over range: Range<Int>) -> JSONReader {
+        JSONReader(UnsafeBufferPointer(rebasing: bytes[range]), maximumDepth: maximumDepth)
+    }
+
     // MARK: - Members, one at a time
 
     /// Consumes `{`; returns whether a member follows (false: the object was empty and is closed).

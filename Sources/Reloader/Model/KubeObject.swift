@@ -1,6 +1,6 @@
 /// The part of a Kubernetes object (`request.object` / `request.oldObject`) reloader reads: its metadata and,
-/// for ConfigMaps and Secrets, the content maps, and `spec` (for workloads). Everything else (status,
-/// managedFields) is skipped.
+/// for ConfigMaps and Secrets, the content maps, `spec` (for workloads), and for a SecretProviderClassPodStatus
+/// the part of `status` its content hash reads. Everything else (other kinds' status, managedFields) is skipped.
 public struct KubeObject: Sendable, Equatable {
     public var apiVersion: String?
     public var kind: String?
@@ -12,10 +12,15 @@ public struct KubeObject: Sendable, Equatable {
     /// `spec`, as a tree: workload reviews feed the reverse index from it (the pod template). nil when absent
     /// (ConfigMaps and Secrets have none).
     public var spec: JSONValue?
+    /// For a SecretProviderClassPodStatus only: its `status`, reduced to what the content hash reads
+    /// (`secretProviderClassName`, `objects[].id`, `objects[].version`; contract §3). nil for every other kind,
+    /// whose status is skipped unread, and when the object has no status.
+    public var status: JSONValue?
 
     public init(
         apiVersion: String? = nil, kind: String? = nil, metadata: ObjectMeta = ObjectMeta(),
-        data: [String: String]? = nil, binaryData: [String: String]? = nil, spec: JSONValue? = nil
+        data: [String: String]? = nil, binaryData: [String: String]? = nil, spec: JSONValue? = nil,
+        status: JSONValue? = nil
     ) {
         self.apiVersion = apiVersion
         self.kind = kind
@@ -23,6 +28,7 @@ public struct KubeObject: Sendable, Equatable {
         self.data = data
         self.binaryData = binaryData
         self.spec = spec
+        self.status = status
     }
 }
 

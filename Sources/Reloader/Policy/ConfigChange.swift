@@ -16,10 +16,14 @@ public struct ConfigChange: Sendable, Hashable {
     /// nil for a DELETE.
     public var newHash: String?
     public var operation: Operation
+    /// The name of the reviewed object when it is not the config itself: the SecretProviderClassPodStatus (one per
+    /// pod) whose write changed its SecretProviderClass's hash. The write is confirmed by reading that object back.
+    /// nil for ConfigMaps and Secrets.
+    public var sourceName: String?
 
     public init(
         config: ConfigRef, annotations: [String: String] = [:], labels: [String: String] = [:],
-        oldHash: String?, newHash: String?, operation: Operation
+        oldHash: String?, newHash: String?, operation: Operation, sourceName: String? = nil
     ) {
         self.config = config
         self.annotations = annotations
@@ -27,6 +31,7 @@ public struct ConfigChange: Sendable, Hashable {
         self.oldHash = oldHash
         self.newHash = newHash
         self.operation = operation
+        self.sourceName = sourceName
     }
 
     /// The hash a reload writes: the new hash, or the delete marker for a DELETE (contract §5.2).

@@ -21,6 +21,9 @@ public struct PolicyOptions: Sendable, Hashable {
     public var reloadOnCreate = false
     /// `--reload-on-delete`
     public var reloadOnDelete = false
+    /// `--enable-csi-integration`: SecretProviderClassPodStatus reviews count as changes of their
+    /// SecretProviderClass (`ChangeDetector`); without it they are not configs at all.
+    public var isCSIIntegrationEnabled = false
 
     public init() {}
 }

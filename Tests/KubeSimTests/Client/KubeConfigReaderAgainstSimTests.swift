@@ -56,4 +56,40 @@ struct KubeConfigReaderAgainstSimTests {
                     annotations: ["reloader.stakater.com/match": "true"], labels: ["team": "a"]))
         #expect(try reader.state(of: ConfigRef(kind: .secret, namespace: "default", name: "app")).get() == nil)
     }
+
+    @Test("a SecretProviderClass is read from the named SecretProviderClassPodStatus, never by the class's name")
+    func secretProviderClassPodStatus() throws {
+        let harness = try SimClientHarness()
+        defer { harness.stop() }
+        let client = try harness.client()
+        let statuses = ResourcePath(
+            group: ChangeDetector.secretsStoreGroup, version: "v1", resource: "secretproviderclasspodstatuses",
+            namespace: "default")
+        try client.create(
+            statuses,
+            [
+                "apiVersion": "secrets-store.csi.x-k8s.io/v1", "kind": "SecretProviderClassPodStatus",
+                "metadata": ["name": "web-pod-default-my-spc"],
+                "status": [
+                    "podName": "web-pod", "secretProviderClassName": "my-spc", "mounted": true,
+                    "objects": [["id": "secret/db", "version": "7"]],
+                ],
+            ])
+        let reader = KubeConfigReader(client: client)
+        let config = ConfigRef(kind: .secretProviderClass, namespace: "default", name: "my-spc")
+        let hash = try reader.contentHash(of: config, sourceName: "web-pod-default-my-spc").get()
+        #expect(
+            hash
+                == ContentHash.secretProviderClassPodStatus(
+                    objects: [("secret/db", "7")], secretProviderClassName: "my-spc"))
+        #expect(try reader.contentHash(of: config, sourceName: "gone-pod-default-my-spc").get() == nil)
+        // Without the object to read there is nothing to GET: a typed failure, no request.
+        let before = harness.server.handler.requests.all.count
+        guard case .failure(let error) = reader.contentHash(of: config) else {
+            Issue.record("a SecretProviderClass without source object must not read as present or gone")
+            return
+        }
+        #expect(error as? KubeConfigReader.Failure == .noSourceObject(config))
+        #expect(harness.server.handler.requests.all.count == before)
+    }
 }

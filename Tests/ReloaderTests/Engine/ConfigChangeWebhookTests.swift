@@ -10,9 +10,12 @@ struct ConfigChangeWebhookTests {
     /// Answers the hash reads from a script (then the last answer forever).
     final class ScriptedReader: ConfigReader {
         let answers: Mutex<[String?]>
+        /// The `sourceName` of each read, in order.
+        let sources = Mutex<[String?]>([])
         init(_ answers: [String?]) { self.answers = Mutex(answers) }
-        func contentHash(of config: ConfigRef) -> Result<String?, any Error> {
-            .success(answers.withLock { $0.count > 1 ? $0.removeFirst() : $0.first ?? nil })
+        func contentHash(of config: ConfigRef, sourceName: String?) -> Result<String?, any Error> {
+            sources.withLock { $0.append(sourceName) }
+            return .success(answers.withLock { $0.count > 1 ? $0.removeFirst() : $0.first ?? nil })
         }
     }
 
@@ -55,6 +58,21 @@ struct ConfigChangeWebhookTests {
                 "webhook": "update successful", "kind": "ConfigMap", "namespace": "shop", "name": "app-config",
                 "hash": "abc", "workloads": [["kind": "Deployment", "namespace": "shop", "name": "web"]],
             ])
+    }
+
+    @Test("a SecretProviderClass change is confirmed on its SecretProviderClassPodStatus; the body names the class")
+    func secretProviderClass() throws {
+        let transport = RecordingTransport()
+        let reader = ScriptedReader(["abc"])
+        let webhook = webhook(reader, transport)
+        webhook.notify(
+            .init(
+                config: ConfigRef(kind: .secretProviderClass, namespace: "shop", name: "vault-db"), hash: "abc",
+                workloads: [], sourceName: "web-pod-shop-vault-db"))
+        webhook.drain()
+        #expect(reader.sources.withLock { $0 } == ["web-pod-shop-vault-db"])
+        let body = try JSONValue.parse(try #require(transport.requests.withLock { $0.first }).body)
+        #expect(body["kind"] == "SecretProviderClass" && body["name"] == "vault-db")
     }
 
     @Test("a write that never persisted sends nothing")

@@ -11,16 +11,26 @@ import Testing
 struct ReloadQueueDriverTests {
     typealias T = ReloadQueueStateMachineTests
 
-    /// The content hash of each config as the fake API server has it.
+    /// The content hash of each config (or, for a SecretProviderClass, of each SecretProviderClassPodStatus) as the
+    /// fake API server has it.
     final class FakeConfigReader: ConfigReader {
-        let hashes = Mutex<[ConfigRef: String]>([:])
+        struct Object: Hashable {
+            var config: ConfigRef
+            var sourceName: String?
+        }
+
+        let hashes = Mutex<[Object: String]>([:])
         let reads = Mutex(0)
+        let sourcesRead = Mutex<[String?]>([])
 
-        func set(_ config: ConfigRef, _ hash: String?) { hashes.withLock { $0[config] = hash } }
+        func set(_ config: ConfigRef, sourceName: String? = nil, _ hash: String?) {
+            hashes.withLock { $0[Object(config: config, sourceName: sourceName)] = hash }
+        }
 
-        func contentHash(of config: ConfigRef) -> Result<String?, any Error> {
+        func contentHash(of config: ConfigRef, sourceName: String?) -> Result<String?, any Error> {
             reads.withLock { $0 += 1 }
-            return .success(hashes.withLock { $0[config] })
+            sourcesRead.withLock { $0.append(sourceName) }
+            return .success(hashes.withLock { $0[Object(config: config, sourceName: sourceName)] })
         }
     }
 

@@ -29,7 +29,7 @@ struct ReloadQueueStateMachineTests {
 
     static func confirms(_ actions: [Action]) -> [ConfirmationKey] {
         actions.compactMap {
-            if case .confirm(let config, let hash, _) = $0 { return ConfirmationKey(config: config, hash: hash) }
+            if case .confirm(let key, _) = $0 { return key }
             return nil
         }
     }
@@ -55,7 +55,7 @@ struct ReloadQueueStateMachineTests {
         }
     }
 
-    static func key(_ plan: PlannedReload) -> ConfirmationKey { ConfirmationKey(config: plan.config, hash: plan.hash) }
+    static func key(_ plan: PlannedReload) -> ConfirmationKey { plan.confirmationKey }
 
     @Test("two configs changed within the window give one reload with both (C55)")
     func coalescesWithinWindow() {
@@ -121,7 +121,7 @@ struct ReloadQueueStateMachineTests {
         var actions = machine.timerFired(now: now)
         var delays: [Duration] = []
         for attempt in 1...5 {
-            #expect(actions.contains(.confirm(plan.config, expectedHash: "h1", attempt: attempt)))
+            #expect(actions.contains(.confirm(Self.key(plan), attempt: attempt)))
             actions = machine.confirmation(for: Self.key(plan), result: .differs, now: now)
             #expect(Self.reloads(actions).isEmpty)
             if attempt < 5 {
@@ -152,12 +152,12 @@ struct ReloadQueueStateMachineTests {
             Self.timers(machine.confirmation(for: Self.key(plan), result: .notFound, now: Self.at(1000))) == [
                 Self.at(1200)
             ])
-        #expect(machine.timerFired(now: Self.at(1200)) == [.confirm(plan.config, expectedHash: "h1", attempt: 2)])
+        #expect(machine.timerFired(now: Self.at(1200)) == [.confirm(Self.key(plan), attempt: 2)])
         #expect(
             Self.timers(machine.confirmation(for: Self.key(plan), result: .error, now: Self.at(1210))) == [
                 Self.at(1610)
             ])
-        #expect(machine.timerFired(now: Self.at(1610)) == [.confirm(plan.config, expectedHash: "h1", attempt: 3)])
+        #expect(machine.timerFired(now: Self.at(1610)) == [.confirm(Self.key(plan), attempt: 3)])
         let ready = machine.confirmation(for: Self.key(plan), result: .matches, now: Self.at(1620))
         #expect(ready == [.reload(Self.web, [plan])])
     }

@@ -7,7 +7,7 @@ import Testing
 struct AdmissionReviewDecodingTests {
     @Test("the fixture directories hold every committed fixture")
     func fixtureListIsComplete() {
-        #expect(FixtureFiles.admissionReviews.count == 14)
+        #expect(FixtureFiles.admissionReviews.count == 15)
         #expect(FixtureFiles.malformed.count == 7)
     }
 

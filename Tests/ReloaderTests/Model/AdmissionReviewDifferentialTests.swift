@@ -40,6 +40,19 @@ struct AdmissionReviewDifferentialTests {
                 #expect(object.data == reference["data"] as? [String: String])
                 #expect(object.binaryData == reference["binaryData"] as? [String: String])
             }
+            if object.kind == KubeObject.secretProviderClassPodStatusKind {
+                let status = reference["status"] as? [String: Any] ?? [:]
+                let objects = (status["objects"] as? [[String: Any]] ?? []).map {
+                    (id: $0["id"] as? String ?? "", version: $0["version"] as? String ?? "")
+                }
+                #expect(
+                    try ContentHash.secretProviderClassPodStatus(status: object.status)
+                        == ContentHash.secretProviderClassPodStatus(
+                            objects: objects,
+                            secretProviderClassName: status["secretProviderClassName"] as? String ?? ""))
+            } else {
+                #expect(object.status == nil, "status is read for SecretProviderClassPodStatus objects only")
+            }
         }
     }
 }
