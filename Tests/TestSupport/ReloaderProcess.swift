@@ -30,7 +30,8 @@ public final class ReloaderProcess: @unchecked Sendable {  // the Process is onl
     public static func start(
         _ extraArguments: [String] = [], environment: [String: String] = [:], timeout: Duration = .seconds(15)
     ) async throws -> ReloaderProcess {
-        let directory = try TemporaryDirectory("reloader-proc")
+        OrphanReaper.reapOnce
+        let directory = try TemporaryDirectory(OrphanReaper.childDirectoryPrefix)
         var simulator: LaunchedProcess?
         do {
             let certificates = try TestCertificates.generate(in: directory.path)
@@ -251,7 +252,8 @@ public struct KilledBySignal: Error, CustomStringConvertible {
 public func runReloaderToExit(
     _ arguments: [String], timeout: Duration = .seconds(10)
 ) async throws -> (status: Int32, stderr: String) {
-    let directory = try TemporaryDirectory("reloader-run")
+    OrphanReaper.reapOnce
+    let directory = try TemporaryDirectory(OrphanReaper.childDirectoryPrefix)
     defer { directory.remove() }
     let child = try LaunchedProcess(try ReloaderProcess.executablePath(), arguments, in: directory)
     defer { child.kill() }

@@ -155,6 +155,9 @@ public final class ResyncLoop: @unchecked Sendable {  // the timer is only sched
 
         // Neither an index nor an error: stopped before the list; nothing to record.
         guard index != nil || failure != nil else { return nil }
+        // Ready as soon as the index is in place: the reconcile below may take minutes on a large cluster (its
+        // config reads are rate-limited), and admission reviews need only the index.
+        if index != nil && labelsLoaded { state.withLock { $0.status.isReady = true } }
         var report: ReconcileReport?
         if let index, !isStopped, isLeader() {
             report = reconciler?.reconcile(index)

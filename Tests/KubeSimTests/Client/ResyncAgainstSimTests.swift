@@ -141,3 +141,40 @@ struct ResyncAgainstSimTests {
         #expect(loop.isReady && cache.labels(of: "team-a")?["tier"] == "prod")
     }
 }
+
+/// A config reader that blocks until released, to hold a reconcile in the middle of its reads.
+final class BlockingConfigStateReader: ConfigStateReader {
+    private let gate = DispatchSemaphore(value: 0)
+    let entered = Atomic<Bool>(false)
+
+    func state(of config: ConfigRef) -> Result<ConfigState?, any Error> {
+        entered.store(true, ordering: .relaxed)
+        gate.wait()
+        return .success(nil)
+    }
+
+    func release() { gate.signal() }
+}
+
+extension ResyncAgainstSimTests {
+    @Test("the loop is ready once the index is swapped in, while the reconcile is still reading configs")
+    func readyBeforeTheReconcileEnds() async throws {
+        let harness = try SimClientHarness()
+        defer { harness.stop() }
+        try Self.seed(harness)
+        let client = try harness.client()
+        let reader = BlockingConfigStateReader()
+        let loop = ResyncLoop(
+            store: IndexStore(), lister: F.lister(client),
+            reconciler: Reconciler(options: .init(), reader: reader, sink: RecordingReloadSink(), logger: F.logger),
+            isLeader: { true }, schedule: ResyncSchedule(period: .seconds(3600)), clock: ContinuousClock(),
+            logger: F.logger)
+        defer { loop.stop() }
+        loop.start()
+        try await waitUntil("the reconcile reads a config") { reader.entered.load(ordering: .relaxed) }
+        #expect(loop.isReady)
+        #expect(loop.status.passes == 0, "the pass has not ended")
+        reader.release()
+        try await waitUntil("the pass ends") { loop.status.passes == 1 }
+    }
+}
