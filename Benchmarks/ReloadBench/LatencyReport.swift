@@ -40,7 +40,9 @@ struct LatencyReport {
             `--resync-period=1h`) started once per `--coalesce-window`. \(writes) sequential writes per writer \
             (after 3 unmeasured ones), the two writers taking turns; each write changes one data key with a merge \
             patch and is waited for until its rollout is recorded and reloader's queue is empty (exactly one \
-            rollout per write, checked). **span** = from just before the write starts to the rollout's time in \
+            rollout per write, checked), then the next starts \(Int(LatencyRun.pause / .milliseconds(1))) ms later \
+            (back to back, 3 requests per write outrun reloader's 50 QPS client limit and the limiter's 20 ms \
+            waits would dominate at 0s). **span** = from just before the write starts to the rollout's time in \
             kube-sim's record (the commit of reloader's PATCH; same process and clock as the bench). \
             **write returns** = from the same start until `kubectl patch` exits / the in-process \
             `KubeClient.patch` returns. **reloader requests** = requests kube-sim logged with reloader's user agent \

@@ -24,6 +24,12 @@ struct LatencyRun {
         var reloaderRequests: Int
     }
 
+    /// Idle time after each write (once its rollout is recorded and the queue is empty) before the next starts.
+    /// reloader's client-side rate limit (`--kube-api-qps=50`, burst 100) refills a token per 20 ms and a write
+    /// costs it 3 requests: back to back, writes at the 0s window drain the bucket after about 40 writes and
+    /// every later request waits 20 ms, so the series would measure the limiter, not a reload.
+    static let pause: Duration = .milliseconds(100)
+
     static let namespace = "bench"
     static let configMap = "latency-config"
     static let deployment = "latency-app"
@@ -59,6 +65,7 @@ struct LatencyRun {
             for writer in Writer.allCases {
                 let sample = try write(writer, sequence: sequence)
                 if sequence >= 0 { samples.append(sample) }
+                usleep(useconds_t(Self.pause / .microseconds(1)))
             }
             if sequence >= 0 && (sequence + 1) % 50 == 0 {
                 note("  window \(window): \(sequence + 1)/\(writes) writes")
