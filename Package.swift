@@ -86,6 +86,16 @@ let package = Package(
             dependencies: ["Reloader"],
             path: "Benchmarks/IndexBench",
             swiftSettings: strict),
+        // `make bench` (scripts/bench.sh) runs it from a release build, with the release `reloader` beside it and
+        // kubectl; `swift test` never does. TestSupport starts reloader as a child process as the end-to-end tests do.
+        .executableTarget(
+            name: "reload-bench",
+            dependencies: [
+                "KubeSim", "Reloader", "WebhookServer", "TestSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Benchmarks/ReloadBench",
+            swiftSettings: strict),
         .target(
             name: "TestSupport",
             dependencies: ["WebhookServer", "COpenSSL"],

@@ -18,6 +18,12 @@
 #   BENCH_SKIP_INSTALL=1  do not apt-get install missing tools
 #   KUBE_CLIENT_BENCH_BIN kube-client-bench binary (default: next to reloader in the release build); the
 #                       KubeClient-against-kube-sim table is skipped with a message when it does not exist
+#   RELOAD_BENCH_BIN    reload-bench binary (default: next to reloader in the release build); the reload latency
+#                       and API cost tables are skipped with a message when it, RELOADER_BIN or kubectl is missing
+#   RELOAD_BENCH_WRITES ConfigMap writes per latency series (default 200; quick 20)
+#   RELOAD_BENCH_WORKLOADS RELOAD_BENCH_NAMESPACES  the API-cost cluster (default 10000 over 20; quick 2000 over 5)
+#   RELOAD_BENCH_RESYNC_PERIOD  reloader's --resync-period in the API-cost run (default 45s; quick 20s)
+#   KUBECTL             kubectl for reload-bench's "kubectl write" series (default /usr/bin/kubectl)
 set -euo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -471,6 +477,49 @@ else
   fi
 fi
 
+# ---------------------------------------------------------------------------------------------
+# Reload latency and API cost (DESIGN §6): ConfigMap write -> rollout through kube-sim (in reload-bench's process)
+# and the release reloader (a child process), then requests per reload and per resync at 10,000 workloads beside
+# Stakater Reloader's, computed. Raw numbers (CSV) go to $out/runs/reload-bench/. RELOAD_BENCH_BIN overrides the binary.
+reload_bench_bin=${RELOAD_BENCH_BIN:-}
+if [ -z "$reload_bench_bin" ]; then
+  if command -v swift >/dev/null 2>&1; then
+    reload_bench_bin="$(cd "$repo" && swift build -c release --show-bin-path 2>/dev/null || true)/reload-bench"
+  else
+    reload_bench_bin=/nonexistent/reload-bench
+  fi
+fi
+kubectl_bin=${KUBECTL:-/usr/bin/kubectl}
+reload_bench_status=ok
+reload_skip=
+[ -x "$reload_bench_bin" ] || reload_skip="no executable at $reload_bench_bin (build it with \`swift build -c release\`)"
+[ -n "$reload_skip" ] || [ -x "$reloader_bin" ] || reload_skip="no reloader binary at $reloader_bin"
+[ -n "$reload_skip" ] || [ -x "$kubectl_bin" ] || reload_skip="no kubectl at $kubectl_bin (set KUBECTL)"
+if [ -n "$reload_skip" ]; then
+  reload_bench_status=skipped
+  log "SKIP reload-bench: $reload_skip"
+  printf '\n## Reload latency and API cost (reload-bench)\n\nskipped: %s\n' "$reload_skip" >>"$out/results.md"
+else
+  if [ "$quick" = 1 ]; then
+    d_writes=20 d_workloads=2000 d_namespaces=5 d_period=20s
+  else
+    d_writes=200 d_workloads=10000 d_namespaces=20 d_period=45s
+  fi
+  log "reload-bench: ${RELOAD_BENCH_WRITES:-$d_writes} writes per latency series, then API cost at ${RELOAD_BENCH_WORKLOADS:-$d_workloads} workloads (several minutes)"
+  if RELOADER_BIN="$reloader_bin" KUBECTL="$kubectl_bin" RELOAD_BENCH_WRITES="${RELOAD_BENCH_WRITES:-$d_writes}" \
+    RELOAD_BENCH_WORKLOADS="${RELOAD_BENCH_WORKLOADS:-$d_workloads}" \
+    RELOAD_BENCH_NAMESPACES="${RELOAD_BENCH_NAMESPACES:-$d_namespaces}" \
+    "$reload_bench_bin" --resync-period "${RELOAD_BENCH_RESYNC_PERIOD:-$d_period}" --raw-dir "$out/runs/reload-bench" \
+    >"$out/runs/reload-bench.md" 2>"$out/logs/reload-bench.log"; then
+    { echo; cat "$out/runs/reload-bench.md"; } >>"$out/results.md"
+  else
+    reload_bench_status=FAILED
+    log "reload-bench FAILED (see $out/logs/reload-bench.log)"
+    printf '\n## Reload latency and API cost (reload-bench)\n\nFAILED (see %s)\n' "$out/logs/reload-bench.log" \
+      >>"$out/results.md"
+  fi
+fi
+
 echo
 cat "$out/results.md"
 echo
@@ -480,4 +529,5 @@ for v in "${res_status[@]}" "${rate_status[@]}"; do [[ "$v" == FAILED* ]] && fai
 [[ "$soak_status" == FAILED* ]] && failed=1
 [ "$kube_bench_status" = FAILED ] && failed=1
 [ "$index_bench_status" = FAILED ] && failed=1
+[ "$reload_bench_status" = FAILED ] && failed=1
 exit "$failed"
