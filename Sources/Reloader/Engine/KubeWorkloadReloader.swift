@@ -20,6 +20,7 @@ public struct KubeWorkloadReloader: WorkloadReloader {
     let logger: Logger
     private let attempts: Int
     private let now: @Sendable () -> Int64
+    private let sleep: @Sendable (Duration) -> Void
 
     /// - Parameters:
     ///   - resumer: arms the resume timer of each pause written; nil leaves resumes to `resumeExpired`.
@@ -27,7 +28,8 @@ public struct KubeWorkloadReloader: WorkloadReloader {
     ///   - now: Unix seconds (Argo `restartAt`, `observedAt`, `paused-at`).
     public init(
         client: KubeClient, options: PolicyOptions, resumer: PauseResumer? = nil, logger: Logger, attempts: Int = 3,
-        now: @escaping @Sendable () -> Int64 = UnixTime.now
+        now: @escaping @Sendable () -> Int64 = UnixTime.now,
+        sleep: @escaping @Sendable (Duration) -> Void = KubeClient.threadSleep
     ) {
         self.client = client
         self.options = options
@@ -35,6 +37,7 @@ public struct KubeWorkloadReloader: WorkloadReloader {
         self.logger = logger
         self.attempts = max(1, attempts)
         self.now = now
+        self.sleep = sleep
     }
 
     public func reload(_ workload: WorkloadRef, plans: [PlannedReload]) -> ReloadOutcome {
@@ -117,18 +120,41 @@ public struct KubeWorkloadReloader: WorkloadReloader {
                 ResourcePath(collectionOf: .job, namespace: workload.namespace), job, fieldManager: Self.fieldManager)
         case .recreateJob(let old, let job):
             _ = try client.delete(ResourcePath(workload: old), propagationPolicy: .background)
+            try recreate(job, in: old.namespace, workload: workload)
+        }
+    }
+
+    /// POSTs the copy of a Job just deleted. The queue cannot retry this step (its retry would GET the Job, find
+    /// nothing and give up, losing the Job), so it is retried here: on answers that may pass (429, 5xx, transport)
+    /// and on AlreadyExists (the old Job's deletion still under way), up to `Self.recreateAttempts` times with a
+    /// doubling backoff from 500 ms, then logged loudly.
+    private func recreate(_ job: JSONValue, in namespace: String, workload: WorkloadRef) throws(KubeClientError) {
+        var delay = Duration.milliseconds(500)
+        for attempt in 1...Self.recreateAttempts {
             do {
                 _ = try client.create(
-                    ResourcePath(collectionOf: .job, namespace: old.namespace), job, fieldManager: Self.fieldManager)
+                    ResourcePath(collectionOf: .job, namespace: namespace), job, fieldManager: Self.fieldManager)
+                return
             } catch {
-                // The old Job is gone and a retry would find nothing to re-create: say so loudly.
-                logger.error(
-                    "Job deleted but not re-created",
-                    metadata: metadata(workload, outcome: "failed", reason: "\(error)"))
-                throw error
+                let mayPass = Self.outcome(for: error) == .retryableFailure || error.apiError?.isAlreadyExists == true
+                guard mayPass, attempt < Self.recreateAttempts else {
+                    logger.error(
+                        "Job deleted but not re-created",
+                        metadata: metadata(workload, outcome: "failed", reason: "\(error)"))
+                    throw error
+                }
+                logger.warning(
+                    "Job deleted, re-creating it again",
+                    metadata: metadata(workload, outcome: "retry", reason: "\(error)").merging(
+                        ["reloader.attempt": "\(attempt)"], uniquingKeysWith: { $1 }))
+                sleep(delay)
+                delay *= 2
             }
         }
     }
+
+    /// POSTs of a deleted Job's copy before giving up (`recreate`).
+    static let recreateAttempts = 6
 
     /// Whether the write failed because the object changed since it was read: a 409 Conflict, or a 422 answering a
     /// JSON patch (a failed `test`, or an index that moved), as kube-apiserver answers those (`handlers/patch.go`).

@@ -65,6 +65,26 @@ struct KubeWorkloadReloaderJobsAgainstSimTests {
         #expect(try Self.jobs(harness).count == 1)
     }
 
+    @Test("the re-create of a deleted Job is retried on 500s in place: the Job is never lost")
+    func jobRecreateRetried() throws {
+        let harness = try SimClientHarness()
+        defer { harness.stop() }
+        try harness.create(F.workload(.job, name: "migrate"), .job)
+        let ref = F.ref(.job, "migrate")
+        try harness.fault(["verb": "create", "resource": "jobs", "kind": "status", "status": 500, "count": 2])
+        try harness.clearRequests()
+        let waits = RecordedWaits()
+        var options = PolicyOptions()
+        options.reloadOnDelete = true
+        let reloader = KubeWorkloadReloader(
+            client: try harness.client(), options: options, logger: LogRecorder().logger,
+            sleep: { waits.record($0) })
+        #expect(reloader.reload(ref, plans: [F.plan(ref, hash: "h1")]) == .success)
+        #expect(try harness.requests().map(\.description).filter { $0.hasPrefix("POST") }.count == 3)
+        #expect(waits.all == [.milliseconds(500), .seconds(1)])
+        #expect(F.env(try harness.get(ref), .job) == [F.cmVar: "h1"])
+    }
+
     @Test("a missing workload is a permanent failure: nothing to reload")
     func missingWorkload() throws {
         let harness = try SimClientHarness()
