@@ -21,6 +21,12 @@ struct CoreScenarios {
         #expect(cluster.rolloutCount(kind, "web", in: "c01") == 1)
         #expect(
             try cluster.env("STAKATER_APP_CONFIG_CONFIGMAP", of: kind, "web", in: "c01") == configMapHash(["k": "v2"]))
+        // Contract §11: a Normal Reloaded Event on the workload (written off the reload's path).
+        try await cluster.waitFor("a Reloaded Event on web") {
+            try cluster.objects("events", in: "c01").contains {
+                $0["reason"]?.stringValue == "Reloaded" && $0[path: ["involvedObject", "name"]]?.stringValue == "web"
+            }
+        }
     }
 
     @Test("C02 named secret reload reloads on a Secret data change", arguments: podControllerKinds)

@@ -23,8 +23,10 @@ extension KubeWorkloadReloader {
     }
 
     /// Logs and classifies a failed call; 404 on the workload is logged as gone, at info: not our failure.
+    /// `object`: the workload as read, when it was (its uid goes into the `ReloadFail` Event of a failed write).
     func failed(
-        _ workload: WorkloadRef, _ plans: [PlannedReload], _ error: KubeClientError, step: String
+        _ workload: WorkloadRef, _ plans: [PlannedReload], _ error: KubeClientError, step: String,
+        object: JSONValue? = nil
     ) -> ReloadOutcome {
         let outcome = Self.outcome(for: error)
         var fields = metadata(workload, outcome: outcome == .retryableFailure ? "retry" : "failed", reason: "\(error)")
@@ -34,6 +36,12 @@ extension KubeWorkloadReloader {
             logger.info("workload gone, nothing to reload", metadata: fields)
         } else {
             logger.warning("reload failed", metadata: fields)
+            // A failure the queue will not retry gets a Warning Event on the workload (contract §11).
+            if outcome == .permanentFailure {
+                events?.failed(
+                    workload, uid: object?[path: ["metadata", "uid"]]?.stringValue, configs: plans.map(\.config),
+                    reason: "\(error)")
+            }
         }
         return outcome
     }

@@ -21,6 +21,7 @@ public struct KubeWorkloadReloader: WorkloadReloader {
     private let attempts: Int
     private let now: @Sendable () -> Int64
     private let sleep: @Sendable (Duration) -> Void
+    let events: (any ReloadEventSink)?
 
     /// - Parameters:
     ///   - resumer: arms the resume timer of each pause written; nil leaves resumes to `resumeExpired`.
@@ -29,7 +30,7 @@ public struct KubeWorkloadReloader: WorkloadReloader {
     public init(
         client: KubeClient, options: PolicyOptions, resumer: PauseResumer? = nil, logger: Logger, attempts: Int = 3,
         now: @escaping @Sendable () -> Int64 = UnixTime.now,
-        sleep: @escaping @Sendable (Duration) -> Void = KubeClient.threadSleep
+        sleep: @escaping @Sendable (Duration) -> Void = KubeClient.threadSleep, events: (any ReloadEventSink)? = nil
     ) {
         self.client = client
         self.options = options
@@ -38,6 +39,7 @@ public struct KubeWorkloadReloader: WorkloadReloader {
         self.attempts = max(1, attempts)
         self.now = now
         self.sleep = sleep
+        self.events = events
     }
 
     public func reload(_ workload: WorkloadRef, plans: [PlannedReload]) -> ReloadOutcome {
@@ -70,10 +72,12 @@ public struct KubeWorkloadReloader: WorkloadReloader {
                             ["reloader.attempt": "\(attempt)"], uniquingKeysWith: { $1 }))
                     continue
                 }
-                return failed(workload, plans, error, step: "write")
+                return failed(workload, plans, error, step: "write", object: object)
             }
+            let uid = object[path: ["metadata", "uid"]]?.stringValue
             for change in reloadPlan.changes {
                 logReloaded(change, workload: workload, batchSize: plans.count, pause: reloadPlan.pause)
+                events?.reloaded(workload, uid: uid, change: change)
             }
             if let pause = reloadPlan.pause {
                 resumer?.schedule(workload, pausedAt: pause.pausedAt, period: pause.period)

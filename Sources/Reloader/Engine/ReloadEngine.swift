@@ -54,8 +54,10 @@ public final class ReloadEngine: Sendable {
                 client: client, keys: configuration.annotationKeys, logger: Logger(label: "reloader.pause"))
             : nil
         self.resumer = resumer
+        let events = writes ? KubeEventRecorder(client: client, logger: Logger(label: "reloader.events")) : nil
         let reloader = KubeWorkloadReloader(
-            client: client, options: policy, resumer: resumer, logger: Logger(label: "reloader.reload"))
+            client: client, options: policy, resumer: resumer, logger: Logger(label: "reloader.reload"),
+            events: events)
         queue = ReloadQueue(
             options: configuration.reloadQueueOptions, reader: reader, reloader: reloader,
             logger: Logger(label: "reloader.queue"))
