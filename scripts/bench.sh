@@ -49,6 +49,16 @@ soak_seconds=${BENCH_SOAK_SECONDS:-$d_soak}
 servers=${BENCH_SERVERS:-reloader go nginx}
 
 log() { echo "bench: $*" >&2; }
+
+# The path of a product of the release build (`swift build -c release --show-bin-path`), or a path that does not
+# exist when swift is missing, so each section can say what it skipped.
+release_binary() {
+  if command -v swift >/dev/null 2>&1; then
+    echo "$(cd "$repo" && swift build -c release --show-bin-path 2>/dev/null || true)/$1"
+  else
+    echo "/nonexistent/$1"
+  fi
+}
 die() { log "error: $*"; exit 1; }
 
 # ---------------------------------------------------------------------------------------------
@@ -117,14 +127,7 @@ log "building the Go peer"
   go build -o "$out/bin/go-webhook" .
 )
 
-reloader_bin=${RELOADER_BIN:-}
-if [ -z "$reloader_bin" ]; then
-  if command -v swift >/dev/null 2>&1; then
-    reloader_bin="$(cd "$repo" && swift build -c release --show-bin-path 2>/dev/null || true)/reloader"
-  else
-    reloader_bin=/nonexistent/reloader
-  fi
-fi
+reloader_bin=${RELOADER_BIN:-$(release_binary reloader)}
 
 size_label() { # bytes -> "4.1 KiB"
   python3 -c 'import sys
@@ -420,14 +423,7 @@ kib_mib() { [ "$1" = - ] && echo - || python3 -c 'import sys; print("%.1f MiB" %
 # ---------------------------------------------------------------------------------------------
 # KubeClient against kube-sim (issue #4): list throughput and patch round trips with one in-process binary;
 # its markdown table is appended to the report. KUBE_CLIENT_BENCH_BIN overrides the binary.
-kube_bench_bin=${KUBE_CLIENT_BENCH_BIN:-}
-if [ -z "$kube_bench_bin" ]; then
-  if command -v swift >/dev/null 2>&1; then
-    kube_bench_bin="$(cd "$repo" && swift build -c release --show-bin-path 2>/dev/null || true)/kube-client-bench"
-  else
-    kube_bench_bin=/nonexistent/kube-client-bench
-  fi
-fi
+kube_bench_bin=${KUBE_CLIENT_BENCH_BIN:-$(release_binary kube-client-bench)}
 kube_bench_status=ok
 if [ ! -x "$kube_bench_bin" ]; then
   kube_bench_status=skipped
@@ -450,14 +446,7 @@ fi
 # ---------------------------------------------------------------------------------------------
 # Reverse index (issue #5): full re-index from list pages, memory per reference, lookups; one child process per
 # size so each RSS is clean. INDEX_BENCH_BIN overrides the binary.
-index_bench_bin=${INDEX_BENCH_BIN:-}
-if [ -z "$index_bench_bin" ]; then
-  if command -v swift >/dev/null 2>&1; then
-    index_bench_bin="$(cd "$repo" && swift build -c release --show-bin-path 2>/dev/null || true)/index-bench"
-  else
-    index_bench_bin=/nonexistent/index-bench
-  fi
-fi
+index_bench_bin=${INDEX_BENCH_BIN:-$(release_binary index-bench)}
 index_bench_status=ok
 if [ ! -x "$index_bench_bin" ]; then
   index_bench_status=skipped
@@ -481,14 +470,7 @@ fi
 # Reload latency and API cost (DESIGN §6): ConfigMap write -> rollout through kube-sim (in reload-bench's process)
 # and the release reloader (a child process), then requests per reload and per resync at 10,000 workloads beside
 # Stakater Reloader's, computed. Raw numbers (CSV) go to $out/runs/reload-bench/. RELOAD_BENCH_BIN overrides the binary.
-reload_bench_bin=${RELOAD_BENCH_BIN:-}
-if [ -z "$reload_bench_bin" ]; then
-  if command -v swift >/dev/null 2>&1; then
-    reload_bench_bin="$(cd "$repo" && swift build -c release --show-bin-path 2>/dev/null || true)/reload-bench"
-  else
-    reload_bench_bin=/nonexistent/reload-bench
-  fi
-fi
+reload_bench_bin=${RELOAD_BENCH_BIN:-$(release_binary reload-bench)}
 kubectl_bin=${KUBECTL:-/usr/bin/kubectl}
 reload_bench_status=ok
 reload_skip=
