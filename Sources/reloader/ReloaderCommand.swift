@@ -118,6 +118,14 @@ struct Service {
                 metrics: metrics, collectors: [{ [metrics = engine.metrics] in metrics.render() }],
                 isReady: { ready.load(ordering: .relaxed) && engine.isReady }),
             certificates: nil, observer: NoServerObserver(), logger: Logger(label: "reloader.metrics"))
+        // Contract §7.1 Δ: debug endpoints only with --enable-pprof, on their own listener.
+        let debugServer =
+            configuration.isPprofEnabled
+            ? try HTTPServer(
+                configuration: .init(address: configuration.pprofAddress, eventLoopCount: 1),
+                handler: DebugRoutes.makeRouter(sources: engine.debugSources(configuration: configuration)),
+                certificates: nil, observer: NoServerObserver(), logger: Logger(label: "reloader.debug"))
+            : nil
 
         let stopping = Atomic<Bool>(false)
         let stop: @Sendable (Int32) -> Void = { signal in
@@ -143,17 +151,20 @@ struct Service {
         engine.start()
         webhook.start()
         metricsServer.start()
+        debugServer?.start()
         ready.store(true, ordering: .relaxed)
-        logger.info(
-            "serving",
-            metadata: [
-                "webhook": "https://\(webhook.address)/validate", "metrics": "http://\(metricsServer.address)/metrics",
-                "certificate": "\(configuration.certificatePath)",
-            ])
+        var serving: Logger.Metadata = [
+            "webhook": "https://\(webhook.address)/validate", "metrics": "http://\(metricsServer.address)/metrics",
+            "certificate": "\(configuration.certificatePath)",
+        ]
+        if let debugServer { serving["debug"] = "http://\(debugServer.address)/debug/" }
+        logger.info("serving", metadata: serving)
         webhook.wait()
         engine.stop()
         metricsServer.shutdown(gracePeriod: .seconds(1))
+        debugServer?.shutdown(gracePeriod: .seconds(1))
         metricsServer.wait()
+        debugServer?.wait()
         withExtendedLifetime(sources) {}
         logger.info("stopped")
     }

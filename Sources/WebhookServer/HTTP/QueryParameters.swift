@@ -1,9 +1,9 @@
 /// A decoded query string (`a=1&b=x%20y`): percent-escapes and `+` decoded, first value of a repeated key kept.
-/// A pure value.
-struct QueryParameters: Sendable {
-    private(set) var values: [String: String] = [:]
+/// Shared by kube-sim's API and reloader's debug endpoints. A pure value.
+public struct QueryParameters: Sendable {
+    public private(set) var values: [String: String] = [:]
 
-    init(_ query: String?) {
+    public init(_ query: String?) {
         guard let query else { return }
         for pair in query.split(separator: "&") {
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
@@ -12,9 +12,9 @@ struct QueryParameters: Sendable {
         }
     }
 
-    subscript(key: String) -> String? { values[key] }
+    public subscript(key: String) -> String? { values[key] }
 
-    static func decode(_ text: Substring) -> String {
+    public static func decode(_ text: Substring) -> String {
         var bytes: [UInt8] = []
         var iterator = Array(text.utf8).makeIterator()
         while let byte = iterator.next() {
