@@ -10,7 +10,7 @@ KUBE_VENV := .venv-kube
 KUBE_PY_CLIENT := 37.0.2
 KUBE_VENV_STAMP := $(KUBE_VENV)/.kubernetes-$(KUBE_PY_CLIENT)
 
-.PHONY: deps bench-deps pyenv build release test integration run certs bench fuzz lint format clean
+.PHONY: deps bench-deps pyenv build release test integration run certs bench fuzz lint format clean flag-reference
 
 # Installs the system packages the build and tests need, only when one is missing (a fast no-op otherwise).
 deps:
@@ -46,6 +46,11 @@ test: deps pyenv
 
 integration: deps pyenv
 	$(SWIFT) test --filter IntegrationTests
+
+# Rewrites the README's flag tables from ConfigurationFlag (+Reference.swift); a test fails while they differ.
+flag-reference: deps
+	$(SWIFT) build --build-tests
+	UPDATE_FLAG_REFERENCE=1 $(SWIFT) test --skip-build --filter ConfigurationFlagReferenceTests
 
 certs: deps
 	@scripts/gen-certs.sh $(CERT_DIR)

@@ -45,9 +45,7 @@ extension ConfigurationFlag {
     /// pprof listener (issue 6). `--help`, the README and a start-up warning say so.
     public var isAcceptedOnly: Bool {
         switch self {
-        case .alertOnReload, .alertSink, .alertWebhookURL, .alertProxy, .alertAdditionalInfo, .enablePprof,
-            .pprofAddress:
-            true
+        case .alertOnReload, .alertSink, .alertWebhookURL, .alertProxy, .alertAdditionalInfo: true
         default: false
         }
     }
@@ -73,7 +71,7 @@ extension ConfigurationFlag {
         case .enableCSIIntegration: "Include SecretProviderClassPodStatus reviews."
         case .logFormat: "\"\" or text, or json."
         case .logLevel: "trace, debug, info, warning, error, fatal or panic."
-        case .enablePprof: "Serve debug endpoints on --pprof-addr."
+        case .enablePprof: "Serve debug endpoints (/debug/vars, threads, config, index) on --pprof-addr."
         case .pprofAddress: "Listener for the debug endpoints (host:port, :port)."
         case .metricsAddress: "Plain-HTTP listener for /metrics and probes (host:port, :port)."
         case .leaderElectionID: "Lease name."

@@ -220,21 +220,4 @@ import WebhookServer
         #expect(ConfigurationFlag(name: "Is-Argo-Rollouts") == nil)
         #expect(ConfigurationFlag.allCases.filter(\.isAnnotationRename).count == 15)
     }
-
-    @Test("the README's flag tables name every flag, and mark every flag not acted on yet")
-    func readmeNamesEveryFlag() throws {
-        let readme = URL(fileURLWithPath: #filePath)
-            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("README.md")
-        let text = try String(contentsOf: readme, encoding: .utf8)
-        let rows = text.split(separator: "\n").filter { $0.hasPrefix("| `--") }
-        for flag in ConfigurationFlag.allCases {
-            let row = rows.first { $0.contains("`--\(flag.name)`") }
-            #expect(row != nil, "README has no row for --\(flag.name)")
-            if let row, !flag.isAnnotationRename {
-                #expect(
-                    row.contains("accepted, not acted on yet") == flag.isAcceptedOnly, "README row of --\(flag.name)")
-            }
-        }
-    }
 }
