@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # `make run`: the whole system on loopback. Starts kube-sim (the embedded simulated cluster) and reloader against
 # it, registers reloader's ValidatingWebhookConfiguration in it, applies the demo (deployments/demo/demo.yaml),
-# changes the demo ConfigMap with kubectl and prints the rollouts that follow. Then it keeps both running (their
-# logs in .run/) until Ctrl-C, which stops both.
+# then shows three things: a ConfigMap edit and the one rollout per workload that follows, a dry-run review and
+# its plan (nothing changes), and an edit of an ignored Secret (nothing rolls). Then it keeps both running (logs
+# in .run/) until Ctrl-C, which stops both; RUN_EXIT_AFTER_DEMO=1 stops them after the demo (the test does).
 set -euo pipefail
 cert_dir=${1:-certs}
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 bin=$(cd "$repo" && swift build --show-bin-path)
-run=$repo/.run
+run=${RUN_DIR:-$repo/.run}
 address=${RELOADER_ADDRESS:-127.0.0.1:8443}
 metrics=${RELOADER_METRICS_ADDRESS:-127.0.0.1:9090}
 sim_address=${KUBE_SIM_ADDRESS:-127.0.0.1:6443}
@@ -53,30 +54,47 @@ say "registering reloader's webhook in kube-sim"
 say "applying the demo: deployments/demo/demo.yaml"
 kc apply -f "$repo/deployments/demo/demo.yaml"
 
-say "changing ConfigMap demo/app-config (LOG_LEVEL=debug)"
-kc -n demo patch configmap app-config --type merge -p '{"data":{"LOG_LEVEL":"debug"}}'
+rollouts() { kc get --raw /sim/rollouts | python3 "$repo/scripts/rollouts.py" "$@"; }
+adds() { curl -sf "http://$metrics/metrics" | awk '$1 == "reloader_workqueue_adds_total" { print $2 }'; }
 
-say "rollouts recorded by kube-sim (web and agent use app-config; report is a CronJob; untouched has no annotation)"
-# Wait (up to 10 s) for reloader's coalesce window, persistence check and patches: two rollouts and one Job.
+say "1. editing ConfigMap demo/app-config (LOG_LEVEL=debug): web, agent and the report CronJob use or name it"
+kc -n demo patch configmap app-config --type merge -p '{"data":{"LOG_LEVEL":"debug"}}'
+# reloader answered the review at once; the rollouts follow its 1 s coalesce window and a read-back of the write.
+# Three rollouts: web, agent, and the report CronJob's Job (kube-sim records a created Job as one).
 for _ in $(seq 1 100); do
-  count=$(kc get --raw /sim/rollouts | python3 -c 'import json, sys; print(len(json.load(sys.stdin)["items"]))')
-  jobs=$(kc -n demo get jobs -o name 2>/dev/null | wc -l)
-  [ "$count" -ge 2 ] && [ "$jobs" -ge 1 ] && break
+  [ "$(rollouts --count)" -ge 3 ] && break
   sleep 0.1
 done
-kc get --raw /sim/rollouts | python3 "$repo/scripts/rollouts.py"
+rollouts
+rollouts --per-workload web agent db untouched
 kc -n demo get jobs -o custom-columns='JOB CREATED FOR THE CRONJOB:.metadata.name,OWNER:.metadata.ownerReferences[0].name' || true
-echo
-echo "reloader's log (tail):"
-tail -n 8 "$run/reloader.log" | sed 's/^/  /'
+echo "  reloader's log:"
+grep -E "Changes detected|reload skipped" "$run/reloader.log" | tail -n 4 | sed -e 's/ k8s\..*//' -e 's/^/    /'
+
+say "2. a dry run: the same kind of review sent with X-Reloader-DryRun: true answers with the plan, changes nothing"
+before=$(adds)
+kc -n demo get configmap app-config -o json | python3 "$repo/scripts/dry-run-review.py" GREETING "hello, v2" \
+  | curl -s --cacert "$cert_dir/ca.crt" -H 'Content-Type: application/json' -H 'X-Reloader-DryRun: true' \
+      --data-binary @- "https://$address/validate" \
+  | python3 -c 'import json, sys; r = json.load(sys.stdin)["response"]; print("  allowed:", r["allowed"]); [print("  warning:", w) for w in r.get("warnings", [])]'
+echo "  reloads enqueued by it: $(( $(adds) - before )) (reloader_workqueue_adds_total)"
+
+say "3. editing Secret demo/legacy-token, which web uses but which carries reloader.stakater.com/ignore: \"true\""
+before=$(adds)
+count=$(rollouts --count)
+kc -n demo patch secret legacy-token --type merge -p '{"stringData":{"token":"rotate-me-2"}}'
+# The admission review is answered before kubectl returns, so the decision is already made: nothing enqueued.
+echo "  reloads enqueued: $(( $(adds) - before )); rollouts before: $count, now: $(rollouts --count)"
 
 cat <<MSG
 
-Both keep running. Try, in another terminal:
-  kubectl --kubeconfig $kubeconfig -n demo get deployments,daemonsets,statefulsets,cronjobs,jobs
-  kubectl --kubeconfig $kubeconfig -n demo patch secret app-secret --type merge -p '{"stringData":{"password":"new"}}'
-  kubectl --kubeconfig $kubeconfig get --raw /sim/rollouts
+Both keep running (logs in .run/). Try, in another terminal:
+  export KUBECONFIG=$kubeconfig
+  kubectl -n demo get deployments,daemonsets,statefulsets,cronjobs,jobs
+  kubectl -n demo patch secret app-secret --type merge -p '{"stringData":{"password":"new"}}'   # web and db roll
+  kubectl get --raw /sim/rollouts
   curl -s http://$metrics/metrics | grep ^reloader_
 Ctrl-C stops both.
 MSG
+[ "${RUN_EXIT_AFTER_DEMO:-}" = 1 ] && exit 0
 wait "${pids[0]}"
