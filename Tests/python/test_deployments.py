@@ -7,6 +7,7 @@ Run with the venv `make pyenv` creates: `.venv-kube/bin/python -m unittest Tests
 Needs kubectl (kustomize) and go (tools/helm-template). IntegrationTests/DeploymentTests runs it in `make test`.
 """
 
+import base64
 import os
 import sys
 import tempfile
@@ -28,6 +29,10 @@ def write_values(text):
     handle.write(text)
     handle.close()
     return handle.name
+
+
+def identity(document):
+    return document["kind"], document["metadata"]["name"], document["metadata"].get("namespace")
 
 
 class Renders:
@@ -326,11 +331,36 @@ class WebhookScriptTests(unittest.TestCase):
                              f"{key}: keep deployments/ and scripts/webhook-configuration.sh in step")
 
 
+# --- scripts/install-without-cert-manager.sh -------------------------------------------------------------------------
+
+class NoCertManagerScriptTests(unittest.TestCase):
+    def test_the_script_prints_the_manifests_with_a_serving_secret_and_the_ca_bundle(self):
+        documents = objects(run([os.path.join(REPO, "scripts", "install-without-cert-manager.sh")]))
+        base = Renders.get("base")
+        self.assertEqual(sorted(map(identity, documents)), sorted(
+            [identity(d) for d in base if not d["apiVersion"].startswith(CERT_MANAGER_GROUP)]
+            + [("Secret", "reloader-serving-cert", "reloader")]))
+        secret = find(documents, "Secret", "reloader-serving-cert")
+        self.assertEqual(secret["type"], "kubernetes.io/tls")
+        configuration = find(documents, "ValidatingWebhookConfiguration")
+        self.assertNotIn("cert-manager.io/inject-ca-from", (configuration["metadata"].get("annotations") or {}))
+        expected = find(base, "ValidatingWebhookConfiguration")["webhooks"]
+        for webhook, original in zip(configuration["webhooks"], expected):
+            self.assertEqual(webhook["clientConfig"].pop("caBundle"), secret["data"]["ca.crt"])
+            self.assertEqual(webhook, original)
+        self.assertEqual(len(configuration["webhooks"]), len(expected))
+        # The serving certificate is valid for the Service's name under that CA.
+        with tempfile.TemporaryDirectory() as directory:
+            for key in ("ca.crt", "tls.crt"):
+                with open(os.path.join(directory, key), "wb") as handle:
+                    handle.write(base64.b64decode(secret["data"][key]))
+            run(["openssl", "verify", "-CAfile", os.path.join(directory, "ca.crt"), "-verify_hostname",
+                 "reloader.reloader.svc", os.path.join(directory, "tls.crt")])
+        for document in documents:
+            kubernetes_validate.validate(document, KUBE_VERSION, strict=True)
+
+
 # --- the Helm chart --------------------------------------------------------------------------------------------------
-
-def identity(document):
-    return document["kind"], document["metadata"]["name"], document["metadata"].get("namespace")
-
 
 class HelmTests(unittest.TestCase):
     def compare_with_kustomize(self, kustomize_key, helm_key):
