@@ -35,8 +35,7 @@ struct DeploymentTests {
             try ProcessRunner.run(
                 "/usr/bin/env",
                 [
-                    "KUBE_SIM_BIN=\(kubeSim)", "RELOADER_BIN=\(reloader)", "PYTHONDONTWRITEBYTECODE=1", python, "-m",
-                    "unittest", script,
+                    "KUBE_SIM_BIN=\(kubeSim)", "RELOADER_BIN=\(reloader)", "PYTHONDONTWRITEBYTECODE=1", python, script,
                 ],
                 check: false)
         }

@@ -3,6 +3,7 @@ and the RBAC evaluator. Imported by test_deployments.py and test_deployments_e2e
 
 import os
 import subprocess
+import tempfile
 
 import yaml
 
@@ -36,7 +37,11 @@ def helm_template(values_files=(), name="reloader", namespace="reloader"):
     arguments = ["go", "run", ".", "--name", name, "--namespace", namespace]
     for path in values_files:
         arguments += ["-f", path]
-    env = dict(os.environ, GOFLAGS="-mod=mod", GO111MODULE="on", GOTOOLCHAIN="local")
+    # GOTOOLCHAIN=local: a newer go must not try to download another toolchain. GOCACHE: go needs one, and a
+    # test environment may have no HOME.
+    env = dict(os.environ, GO111MODULE="on", GOTOOLCHAIN="local")
+    if not env.get("HOME") and not env.get("XDG_CACHE_HOME"):
+        env.setdefault("GOCACHE", os.path.join(tempfile.gettempdir(), "reloader-helm-template-gocache"))
     return run(arguments + [CHART], cwd=HELM_TEMPLATE, env=env)
 
 
