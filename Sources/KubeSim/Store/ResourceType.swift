@@ -94,6 +94,8 @@ public struct ResourceRegistry: Sendable {
         ResourceType(group: "", version: "v1", resource: "events", kind: "Event", shortNames: ["ev"]),
         ResourceType(group: "", version: "v1", resource: "pods", kind: "Pod", shortNames: ["po"]),
         ResourceType(group: "", version: "v1", resource: "services", kind: "Service", shortNames: ["svc"]),
+        ResourceType(
+            group: "", version: "v1", resource: "serviceaccounts", kind: "ServiceAccount", shortNames: ["sa"]),
         ResourceType(group: "apps", version: "v1", resource: "deployments", kind: "Deployment", shortNames: ["deploy"]),
         ResourceType(group: "apps", version: "v1", resource: "daemonsets", kind: "DaemonSet", shortNames: ["ds"]),
         ResourceType(group: "apps", version: "v1", resource: "statefulsets", kind: "StatefulSet", shortNames: ["sts"]),
@@ -101,6 +103,19 @@ public struct ResourceRegistry: Sendable {
         ResourceType(group: "batch", version: "v1", resource: "jobs", kind: "Job"),
         ResourceType(group: "batch", version: "v1", resource: "cronjobs", kind: "CronJob", shortNames: ["cj"]),
         ResourceType(group: "coordination.k8s.io", version: "v1", resource: "leases", kind: "Lease"),
+        // What deployments/ installs beside the Deployment, so its manifests apply as a whole. Stored as given:
+        // kube-sim neither enforces RBAC nor evicts pods (tests evaluate the rules against /sim/requests instead).
+        ResourceType(
+            group: "policy", version: "v1", resource: "poddisruptionbudgets", kind: "PodDisruptionBudget",
+            shortNames: ["pdb"]),
+        ResourceType(
+            group: "rbac.authorization.k8s.io", version: "v1", resource: "clusterroles", kind: "ClusterRole",
+            isNamespaced: false),
+        ResourceType(
+            group: "rbac.authorization.k8s.io", version: "v1", resource: "clusterrolebindings",
+            kind: "ClusterRoleBinding", isNamespaced: false),
+        ResourceType(group: "rbac.authorization.k8s.io", version: "v1", resource: "roles", kind: "Role"),
+        ResourceType(group: "rbac.authorization.k8s.io", version: "v1", resource: "rolebindings", kind: "RoleBinding"),
         ResourceType(group: "events.k8s.io", version: "v1", resource: "events", kind: "Event", shortNames: ["ev"]),
         ResourceType(
             group: "admissionregistration.k8s.io", version: "v1",

@@ -1,0 +1,3 @@
+module reloader/tools/helm-template
+
+go 1.19
