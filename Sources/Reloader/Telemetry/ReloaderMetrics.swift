@@ -2,8 +2,8 @@ public import Prometheus
 
 /// The metrics of contract §11 counted as they happen, in the same swift-prometheus registry as `ServerMetrics`
 /// (so one `/metrics` renders them). Every label set with bounded values is created at `init`, at 0, and kept in
-/// dictionaries keyed by enums: a call takes no registry lock and hashes no label string (the reason of
-/// `ServerMetrics.validatedOK`). Only `reloader_reload_executed_total_by_namespace` looks its counter up per call,
+/// arrays indexed by `MetricLabelValue.position` (dictionaries off the admission path): a call takes no registry
+/// lock and hashes no label string (the reason of `ServerMetrics.validatedOK`). Only `reloader_reload_executed_total_by_namespace` looks its counter up per call,
 /// as its namespace label is open-ended; it exists only with `METRICS_COUNT_BY_NAMESPACE=enabled` (Reloader too).
 ///
 /// Reloader pre-initialises only `reload_executed_total`; we create every bounded label set at 0 so each family
@@ -15,40 +15,23 @@ public final class ReloaderMetrics: ReloaderMetricsRecorder {
     static let actionBuckets = seconds([0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60])
     static let queueBuckets = seconds([0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5])
 
-    private struct EventKey: Hashable {
-        var event: ConfigEventType
-        var resource: ConfigKind
-
-        init(_ event: ConfigEventType, _ resource: ConfigKind) {
-            self.event = event
-            self.resource = resource
-        }
-    }
-
     private struct ActionKey: Hashable {
         var kind: WorkloadKind
         var succeeded: Bool
     }
 
-    private struct AdmissionKey: Hashable {
-        var operation: AdmissionMetricOperation
-        var result: AdmissionMetricResult
-
-        init(_ operation: AdmissionMetricOperation, _ result: AdmissionMetricResult) {
-            self.operation = operation
-            self.result = result
-        }
-    }
-
     private let registry: PrometheusCollectorRegistry
     private let countsByNamespace: Bool
-    private let admissions: [AdmissionKey: Counter]
-    private let admissionDurations: [AdmissionMetricOperation: DurationHistogram]
-    private let received: [EventKey: Counter]
-    private let processed: [EventKey: [EventMetricResult: Counter]]
-    private let skips: [SkipMetricReason: Counter]
-    private let scanned: [WorkloadKind: Counter]
-    private let matched: [WorkloadKind: Counter]
+    /// By operation, then result.
+    private let admissions: [[Counter]]
+    private let admissionDurations: [DurationHistogram]
+    /// By event type, then config kind.
+    private let received: [[Counter]]
+    /// By event type, then config kind, then result.
+    private let processed: [[[Counter]]]
+    private let skips: [Counter]
+    private let scanned: [Counter]
+    private let matched: [Counter]
     private let actions: [ActionKey: Counter]
     private let actionLatencies: [WorkloadKind: DurationHistogram]
     private let queueLatencies: DurationHistogram
@@ -78,42 +61,52 @@ public final class ReloaderMetrics: ReloaderMetricsRecorder {
                 })
         }
         let kinds = WorkloadKind.allCases
-        let operations = AdmissionMetricOperation.allCases
-        admissions = counters(
-            "reloader_admission_requests_total", "Admission reviews answered, by operation and what came of them.",
-            operations.flatMap { operation in AdmissionMetricResult.allCases.map { AdmissionKey(operation, $0) } }
-        ) { [("operation", $0.operation.rawValue), ("result", $0.result.rawValue)] }
-        admissionDurations = histograms(
-            "reloader_admission_duration_seconds", "Time to decode and decide one admission review, by operation.",
-            operations, buckets: ServerMetrics.durationBuckets
-        ) { [("operation", $0.rawValue)] }
-        let events = ConfigEventType.allCases.flatMap { event in ConfigKind.allCases.map { EventKey(event, $0) } }
-        received = counters(
-            "reloader_events_received_total", "Config reviews received, by event and resource type (Reloader's).",
-            events
-        ) { [("event_type", $0.event.rawValue), ("resource_type", $0.resource.metricResourceType)] }
-        let processedDescriptor = Self.descriptor(
+        func counter(_ descriptor: MetricNameDescriptor, _ labels: [(String, String)]) -> Counter {
+            registry.makeCounter(descriptor: descriptor, labels: labels)
+        }
+        let admissionRequests = Self.descriptor(
+            "reloader_admission_requests_total", "Admission reviews answered, by operation and what came of them.")
+        admissions = AdmissionMetricOperation.positioned { operation in
+            AdmissionMetricResult.positioned { result in
+                counter(admissionRequests, [("operation", operation.rawValue), ("result", result.rawValue)])
+            }
+        }
+        let admissionDuration = Self.descriptor(
+            "reloader_admission_duration_seconds", "Time to decode and decide one admission review, by operation.")
+        admissionDurations = AdmissionMetricOperation.positioned {
+            registry.makeDurationHistogram(
+                descriptor: admissionDuration, labels: [("operation", $0.rawValue)],
+                buckets: ServerMetrics.durationBuckets)
+        }
+        let eventsReceived = Self.descriptor(
+            "reloader_events_received_total", "Config reviews received, by event and resource type (Reloader's).")
+        received = ConfigEventType.positioned { event in
+            ConfigKind.positioned { kind in
+                counter(eventsReceived, [("event_type", event.rawValue), ("resource_type", kind.metricResourceType)])
+            }
+        }
+        let eventsProcessed = Self.descriptor(
             "reloader_events_processed_total", "Config events the admission side finished, by result (Reloader's).")
-        processed = Dictionary(
-            uniqueKeysWithValues: events.map { key in
-                let results = EventMetricResult.allCases.map { result in
-                    let labels = [
-                        ("event_type", key.event.rawValue), ("resource_type", key.resource.metricResourceType),
-                        ("result", result.rawValue),
-                    ]
-                    return (result, registry.makeCounter(descriptor: processedDescriptor, labels: labels))
+        processed = ConfigEventType.positioned { event in
+            ConfigKind.positioned { kind in
+                EventMetricResult.positioned { result in
+                    counter(
+                        eventsProcessed,
+                        [
+                            ("event_type", event.rawValue), ("resource_type", kind.metricResourceType),
+                            ("result", result.rawValue),
+                        ])
                 }
-                return (key, Dictionary(uniqueKeysWithValues: results))
-            })
-        skips = counters(
-            "reloader_skipped_total", "Reloads not done, by reason (Reloader's).", SkipMetricReason.allCases
-        ) { [("reason", $0.rawValue)] }
-        scanned = counters(
-            "reloader_workloads_scanned_total", "Indexed workloads looked at for a config change (Reloader's).", kinds
-        ) { [("kind", $0.rawValue)] }
-        matched = counters(
-            "reloader_workloads_matched_total", "Workloads selected for a reload (Reloader's).", kinds
-        ) { [("kind", $0.rawValue)] }
+            }
+        }
+        let skipped = Self.descriptor("reloader_skipped_total", "Reloads not done, by reason (Reloader's).")
+        skips = SkipMetricReason.positioned { counter(skipped, [("reason", $0.rawValue)]) }
+        let workloadsScanned = Self.descriptor(
+            "reloader_workloads_scanned_total", "Indexed workloads looked at for a config change (Reloader's).")
+        scanned = WorkloadKind.positioned { counter(workloadsScanned, [("kind", $0.rawValue)]) }
+        let workloadsMatched = Self.descriptor(
+            "reloader_workloads_matched_total", "Workloads selected for a reload (Reloader's).")
+        matched = WorkloadKind.positioned { counter(workloadsMatched, [("kind", $0.rawValue)]) }
         actions = counters(
             "reloader_action_total", "Reload writes, by workload kind and result (Reloader's).",
             kinds.flatMap { [ActionKey(kind: $0, succeeded: true), ActionKey(kind: $0, succeeded: false)] }
@@ -140,21 +133,21 @@ public final class ReloaderMetrics: ReloaderMetricsRecorder {
     public func admissionReviewed(
         _ operation: AdmissionMetricOperation, _ result: AdmissionMetricResult, duration: Duration
     ) {
-        admissions[AdmissionKey(operation, result)]?.increment()
-        admissionDurations[operation]?.record(duration)
+        admissions[operation.position][result.position].increment()
+        admissionDurations[operation.position].record(duration)
     }
 
     public func eventReceived(_ event: ConfigEventType, _ resource: ConfigKind) {
-        received[EventKey(event, resource)]?.increment()
+        received[event.position][resource.position].increment()
     }
 
     public func eventProcessed(_ event: ConfigEventType, _ resource: ConfigKind, _ result: EventMetricResult) {
-        processed[EventKey(event, resource)]?[result]?.increment()
+        processed[event.position][resource.position][result.position].increment()
     }
 
-    public func skipped(_ reason: SkipMetricReason) { skips[reason]?.increment() }
-    public func workloadScanned(_ kind: WorkloadKind) { scanned[kind]?.increment() }
-    public func workloadMatched(_ kind: WorkloadKind) { matched[kind]?.increment() }
+    public func skipped(_ reason: SkipMetricReason) { skips[reason.position].increment() }
+    public func workloadScanned(_ kind: WorkloadKind) { scanned[kind.position].increment() }
+    public func workloadMatched(_ kind: WorkloadKind) { matched[kind.position].increment() }
 
     public func actionFinished(_ kind: WorkloadKind, succeeded: Bool, latency: Duration) {
         actions[ActionKey(kind: kind, succeeded: succeeded)]?.increment()

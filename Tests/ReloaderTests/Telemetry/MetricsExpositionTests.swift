@@ -120,4 +120,18 @@ struct MetricsExpositionTests {
         let disabled = Self.page(countsByNamespace: false, record: record)
         #expect(!disabled.contains("reloader_reload_executed_total_by_namespace"))
     }
+
+    @Test("each label value's position is its index in allCases, the order the metric arrays are built in")
+    func positions() {
+        func inOrder<Label: MetricLabelValue>(_: Label.Type) -> Bool {
+            Label.allCases.enumerated().allSatisfy { $0.offset == $0.element.position }
+        }
+        #expect(inOrder(AdmissionMetricOperation.self))
+        #expect(inOrder(AdmissionMetricResult.self))
+        #expect(inOrder(ConfigEventType.self))
+        #expect(inOrder(ConfigKind.self))
+        #expect(inOrder(EventMetricResult.self))
+        #expect(inOrder(SkipMetricReason.self))
+        #expect(inOrder(WorkloadKind.self))
+    }
 }
