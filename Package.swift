@@ -80,6 +80,12 @@ let package = Package(
             ],
             path: "Benchmarks/KubeClientBench",
             swiftSettings: strict),
+        // Release build, run by hand (see its main.swift); neither `make bench` nor `swift test` runs it.
+        .executableTarget(
+            name: "admission-bench",
+            dependencies: ["Reloader", "WebhookServer", .product(name: "Logging", package: "swift-log")],
+            path: "Benchmarks/AdmissionBench",
+            swiftSettings: strict),
         // `make bench` (scripts/bench.sh) runs it from a release build; `swift test` never does.
         .executableTarget(
             name: "index-bench",

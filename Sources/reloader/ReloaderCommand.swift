@@ -98,15 +98,22 @@ struct Service {
 
     func run(logger: Logger) throws {
         let metrics = ServerMetrics()
+        // One registry for every family counted as it happens; the engine's scrape-time families are rendered
+        // after it and use other names (checked by MetricsExpositionTests).
+        let reloaderMetrics = ReloaderMetrics(
+            registry: metrics.registry, countsByNamespace: configuration.countsReloadsByNamespace)
         let ready = Atomic<Bool>(false)
         let certificates = try CertificateReloader(
             certificatePath: configuration.certificatePath, keyPath: configuration.privateKeyPath, observer: metrics,
             logger: Logger(label: "reloader.certificates"))
-        let engine = try makeEngine()
+        let engine = try makeEngine(
+            metrics: reloaderMetrics, requests: KubeRequestMetrics(registry: metrics.registry))
 
         var webhookRoutes = Router()
         webhookRoutes.add(
-            "POST", "/validate", ValidateHandler(logger: Logger(label: "reloader.admission"), engine: engine.admission))
+            "POST", "/validate",
+            ValidateHandler(
+                logger: Logger(label: "reloader.admission"), engine: engine.admission, metrics: reloaderMetrics))
         var limits = ServerLimits()
         limits.maxConnections = configuration.maxConnections
         let webhook = try HTTPServer(
@@ -172,8 +179,8 @@ struct Service {
 
 extension Service {
     /// The API client (`--kubeconfig`, `KUBECONFIG`, in-cluster) and the engine over it. A bad kubeconfig or Lease
-    /// setting stops start-up with one line naming it.
-    func makeEngine() throws -> ReloadEngine {
+    /// setting stops start-up with one line naming it. Both clients count their requests into `requests`.
+    func makeEngine(metrics: any ReloaderMetricsRecorder, requests: any KubeRequestObserver) throws -> ReloadEngine {
         let environment = ProcessInfo.processInfo.environment
         let kube: KubeConfiguration
         do {
@@ -184,7 +191,8 @@ extension Service {
         let transport = CurlTransport()
         let options = KubeClient.Options(qps: configuration.kubeAPIQPS, burst: configuration.kubeAPIBurst)
         let client = KubeClient(
-            configuration: kube, transport: transport, logger: Logger(label: "reloader.kube"), options: options)
+            configuration: kube, transport: transport, logger: Logger(label: "reloader.kube"), options: options,
+            observer: requests)
         // The elector must see a failed renewal before its renew deadline: a retry budget well inside it.
         var electionOptions = options
         electionOptions.retry = RetryPolicy(
@@ -193,11 +201,11 @@ extension Service {
         electionOptions.requestTimeout = configuration.leaderElection.retryPeriod * 2
         let electionClient = KubeClient(
             configuration: kube, transport: CurlTransport(), logger: Logger(label: "reloader.kube"),
-            options: electionOptions)
+            options: electionOptions, observer: requests)
         do {
             return try ReloadEngine(
                 configuration: configuration, client: client, electionClient: electionClient,
-                webhookTransport: CurlTransport(), logger: Logger(label: "reloader.engine"))
+                webhookTransport: CurlTransport(), logger: Logger(label: "reloader.engine"), metrics: metrics)
         } catch {
             throw StartupError("\(error)")
         }

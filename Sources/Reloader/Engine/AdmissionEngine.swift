@@ -36,6 +36,7 @@ public final class AdmissionEngine: Sendable {
     private let namespaceLabels: @Sendable (String) -> [String: String]?
     private let webhook: ConfigChangeWebhook?
     private let namespaceLabelCache: NamespaceLabelCache?
+    private let metrics: any ReloaderMetricsRecorder
     private let logger: Logger
 
     /// - Parameters:
@@ -43,10 +44,12 @@ public final class AdmissionEngine: Sendable {
     ///     when a namespace selector is set.
     ///   - webhook: `--webhook-url`: each config change is notified there instead of enqueued for reload.
     ///   - namespaceLabelCache: kept fresh from reviewed Namespace writes (with `--namespace-selector`).
+    ///   - metrics: told about each config event (received, skipped, processed) and the workloads it scanned.
     public init(
         options: Options, index: IndexStore, sink: any ReloadSink, logger: Logger,
         namespaceLabels: @escaping @Sendable (String) -> [String: String]? = { _ in nil },
-        webhook: ConfigChangeWebhook? = nil, namespaceLabelCache: NamespaceLabelCache? = nil
+        webhook: ConfigChangeWebhook? = nil, namespaceLabelCache: NamespaceLabelCache? = nil,
+        metrics: any ReloaderMetricsRecorder = NoReloaderMetrics()
     ) {
         self.options = options
         self.index = index
@@ -55,14 +58,25 @@ public final class AdmissionEngine: Sendable {
         self.namespaceLabels = namespaceLabels
         self.webhook = webhook
         self.namespaceLabelCache = namespaceLabelCache
+        self.metrics = metrics
     }
 
     public func review(_ review: AdmissionReview, dryRunHeader: Bool) -> AdmissionResponse {
+        answer(review, dryRunHeader: dryRunHeader).response
+    }
+
+    /// The answer to a review and what came of it (the `result` of `reloader_admission_requests_total`).
+    public func answer(
+        _ review: AdmissionReview, dryRunHeader: Bool
+    ) -> (response: AdmissionResponse, result: AdmissionMetricResult) {
         let request = review.request
         var response = AdmissionResponse(uid: request.uid)
-        if ChangeDetector.configKind(of: request, options: options.policy) != nil {
-            let (change, plans) = planned(request)
+        var result = AdmissionMetricResult.ignored
+        if let kind = ChangeDetector.configKind(of: request, options: options.policy) {
+            let (change, plans) = planned(request, kind: kind, metrics: metrics)
+            result = plans.isEmpty ? .skipped : .enqueued
             if dryRunHeader || options.dryRun {
+                result = .dryRun
                 let lines = plans.map { "reloader: \($0)" }
                 response.warnings = lines
                 if !lines.isEmpty {
@@ -70,6 +84,7 @@ public final class AdmissionEngine: Sendable {
                 }
             } else if let webhook {
                 // Contract §10: once per changed config, with the workloads it would have reloaded.
+                result = change == nil ? .skipped : .notified
                 if let change {
                     webhook.notify(
                         .init(
@@ -81,21 +96,28 @@ public final class AdmissionEngine: Sendable {
             }
         } else if let kind = workloadKind(of: request) {
             updateIndex(request, kind: kind)
+            result = .indexed
         } else if let namespaceLabelCache, isNamespaceWrite(request), let object = request.object {
             namespaceLabelCache.update(
                 object.metadata.name ?? request.name ?? "", labels: object.metadata.labels ?? [:])
+            result = .indexed
         }
-        return response
+        return (response, result)
     }
 
     /// The reloads one config review calls for, sorted by workload (kind, namespace, name). Pure but for the
     /// index snapshot read and logging.
     public func plan(_ request: AdmissionRequest) -> [PlannedReload] {
-        planned(request).plans
+        guard let kind = ChangeDetector.configKind(of: request, options: options.policy) else { return [] }
+        return planned(request, kind: kind, metrics: NoReloaderMetrics()).plans
     }
 
-    /// The detected change (nil when the review is skipped) and the reloads it calls for.
-    func planned(_ request: AdmissionRequest) -> (change: ConfigChange?, plans: [PlannedReload]) {
+    /// The detected change (nil when the review is skipped) and the reloads it calls for; `metrics` counts the
+    /// event where Reloader does (`ChangeDetector.Skip.isEvent` and the properties beside it).
+    func planned(
+        _ request: AdmissionRequest, kind: ConfigKind, metrics: any ReloaderMetricsRecorder
+    ) -> (change: ConfigChange?, plans: [PlannedReload]) {
+        let event = ConfigEventType(request.operation)
         let labels =
             options.filter.needsNamespaceLabels ? namespaceLabels(request.namespace ?? "") : nil
         let change: ConfigChange
@@ -110,12 +132,20 @@ public final class AdmissionEngine: Sendable {
                     "k8s.namespace": "\(request.namespace ?? "")", "k8s.name": "\(request.name ?? "")",
                     "reason": "\(reason.metricLabel)",
                 ])
+            if let event, reason.isEvent {
+                metrics.eventReceived(event, kind)
+                if let skip = reason.skipMetricReason { metrics.skipped(skip) }
+                if let result = reason.processedResult { metrics.eventProcessed(event, kind, result) }
+                if case .unreadable = reason { metrics.error(.unreadableConfig) }
+            }
             return (nil, [])
         case .change(let detected): change = detected
         }
+        if let event { metrics.eventReceived(event, kind) }
         var plans: [PlannedReload] = []
         let configAnnotations = PlannedReload.decisionAnnotations(of: change, keys: options.policy.annotationKeys)
         for record in index.snapshot.candidates(for: change.config) {
+            metrics.workloadScanned(record.ref.kind)
             let decision = ReloadPolicy.decide(
                 change: change, workload: WorkloadSnapshot(record: record), options: options.policy)
             for entry in decision.invalidReloadEntries {
@@ -123,7 +153,11 @@ public final class AdmissionEngine: Sendable {
                     "invalid reload annotation entry skipped",
                     metadata: ["workload": "\(record.ref)", "entry": "\(entry)"])
             }
-            if case .yes(let trigger, let container) = decision.verdict {
+            switch decision.verdict {
+            case .no(let reason):
+                metrics.skipped(reason.skipMetricReason)
+            case .yes(let trigger, let container):
+                metrics.workloadMatched(record.ref.kind)
                 plans.append(
                     PlannedReload(
                         workload: record.ref, config: change.config, hash: change.hashToWrite, trigger: trigger,
@@ -131,6 +165,7 @@ public final class AdmissionEngine: Sendable {
                         configAnnotations: configAnnotations, sourceName: change.sourceName))
             }
         }
+        if let event { metrics.eventProcessed(event, kind, .success) }
         let sorted = plans.sorted {
             ($0.workload.kind.rawValue, $0.workload.namespace, $0.workload.name)
                 < ($1.workload.kind.rawValue, $1.workload.namespace, $1.workload.name)

@@ -5,7 +5,8 @@ public import Logging
 /// since indexing, a hash already written, a CronJob suspended meanwhile: nothing is written), plans ONE write
 /// for the rest (`ReloadBatchPlanner`, with the pause period) and sends it with field manager `reloader`. A write
 /// that finds the object changed (409, or 422 from a JSON patch's `test`) is planned again from a fresh GET, a
-/// bounded number of times. Logs one line per config change carried out, with Reloader's message.
+/// bounded number of times. Logs one line per config change carried out, with Reloader's message, and counts each
+/// write as an action (`reloader_action_total`, timed from the attempt's GET as Reloader times it).
 ///
 /// Retries of 429 (with Retry-After) and 5xx happen inside `KubeClient` (`RetryPolicy`); what still fails here is
 /// answered `.retryableFailure` and the queue backs off, without a second retry loop here.
@@ -22,6 +23,7 @@ public struct KubeWorkloadReloader: WorkloadReloader {
     private let now: @Sendable () -> Int64
     private let sleep: @Sendable (Duration) -> Void
     let events: (any ReloadEventSink)?
+    private let metrics: any ReloaderMetricsRecorder
 
     /// - Parameters:
     ///   - resumer: arms the resume timer of each pause written; nil leaves resumes to `resumeExpired`.
@@ -30,7 +32,8 @@ public struct KubeWorkloadReloader: WorkloadReloader {
     public init(
         client: KubeClient, options: PolicyOptions, resumer: PauseResumer? = nil, logger: Logger, attempts: Int = 3,
         now: @escaping @Sendable () -> Int64 = UnixTime.now,
-        sleep: @escaping @Sendable (Duration) -> Void = KubeClient.threadSleep, events: (any ReloadEventSink)? = nil
+        sleep: @escaping @Sendable (Duration) -> Void = KubeClient.threadSleep, events: (any ReloadEventSink)? = nil,
+        metrics: any ReloaderMetricsRecorder = NoReloaderMetrics()
     ) {
         self.client = client
         self.options = options
@@ -40,11 +43,14 @@ public struct KubeWorkloadReloader: WorkloadReloader {
         self.now = now
         self.sleep = sleep
         self.events = events
+        self.metrics = metrics
     }
 
     public func reload(_ workload: WorkloadRef, plans: [PlannedReload]) -> ReloadOutcome {
         let path = ResourcePath(workload: workload)
+        let clock = ContinuousClock()
         for attempt in 1...attempts {
+            let started = clock.now
             let object: JSONValue
             do {
                 object = try client.get(path)
@@ -64,7 +70,10 @@ public struct KubeWorkloadReloader: WorkloadReloader {
             }
             do {
                 try carryOut(reloadPlan.action, workload: workload)
+                metrics.actionFinished(workload.kind, succeeded: true, latency: started.duration(to: clock.now))
             } catch {
+                // A stale write failed too: Reloader counts its conflicts as actions in error before retrying.
+                metrics.actionFinished(workload.kind, succeeded: false, latency: started.duration(to: clock.now))
                 if Self.isStale(error, action: reloadPlan.action) {
                     logger.notice(
                         "workload changed while reloading, reading it again",

@@ -20,6 +20,13 @@ public struct ReconcileReport: Sendable, Hashable {
 
     /// Every workload counted once.
     public var workloads: Int { checked + skipped + errors }
+
+    /// The `result` of `reloader_reconcile_duration_seconds` for this pass: `error` when a workload was left for
+    /// the next pass, `skipped` when none carried a marker to check, else `success`.
+    public var metricResult: ReconcileMetricResult {
+        if errors > 0 { return .error }
+        return checked == 0 ? .skipped : .success
+    }
 }
 
 /// Catches what the webhook missed (contract §6, DESIGN §2): after a resync, for every indexed workload that

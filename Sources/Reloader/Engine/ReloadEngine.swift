@@ -21,9 +21,10 @@ public final class ReloadEngine: Sendable {
     ///   - client: the API client for lists, reads and writes (the elector gets its own with a short retry budget).
     ///   - electionClient: the client the Lease elector uses; defaults to `client`.
     ///   - webhookTransport: how `--webhook-url` notifications are POSTed.
+    ///   - metrics: what the admission side, the queue, the reloader and the resync loop count as they work.
     public init(
         configuration: ReloaderConfiguration, client: KubeClient, electionClient: KubeClient? = nil,
-        webhookTransport: any HTTPTransport, logger: Logger
+        webhookTransport: any HTTPTransport, logger: Logger, metrics: any ReloaderMetricsRecorder = NoReloaderMetrics()
     ) throws(ReloadEngineError) {
         self.logger = logger
         metaInfo = Self.metaInfoPublication(configuration: configuration, client: client, logger: logger)
@@ -57,10 +58,10 @@ public final class ReloadEngine: Sendable {
         let events = writes ? KubeEventRecorder(client: client, logger: Logger(label: "reloader.events")) : nil
         let reloader = KubeWorkloadReloader(
             client: client, options: policy, resumer: resumer, logger: Logger(label: "reloader.reload"),
-            events: events)
+            events: events, metrics: metrics)
         queue = ReloadQueue(
             options: configuration.reloadQueueOptions, reader: reader, reloader: reloader,
-            logger: Logger(label: "reloader.queue"))
+            logger: Logger(label: "reloader.queue"), metrics: metrics)
         webhook = configuration.webhookURL.map {
             ConfigChangeWebhook(
                 url: $0, reader: reader, transport: webhookTransport, logger: Logger(label: "reloader.webhook-url"))
@@ -72,7 +73,7 @@ public final class ReloadEngine: Sendable {
                 policy: policy, filter: filter, dryRun: configuration.isDryRun,
                 workloadKinds: configuration.workloadKinds),
             index: index, sink: sink, logger: Logger(label: "reloader.admission"), namespaceLabels: namespaceLabels,
-            webhook: webhook, namespaceLabelCache: labels)
+            webhook: webhook, namespaceLabelCache: labels, metrics: metrics)
 
         if configuration.leaderElection.isEnabled {
             do {
@@ -110,7 +111,7 @@ public final class ReloadEngine: Sendable {
                 resumer?.resumeExpired(in: index.snapshot, now: UnixTime.now())
             },
             schedule: ResyncSchedule(period: configuration.resyncPeriod), clock: ContinuousClock(),
-            logger: Logger(label: "reloader.resync"))
+            logger: Logger(label: "reloader.resync"), metrics: metrics)
     }
 
     /// Starts the Lease election and the first resync (the index is ready once it ends: `isReady`).

@@ -23,7 +23,7 @@ public protocol WorkloadReloader: Sendable {
 /// The reload queue's Dispatch driver: one serial queue owns the `ReloadQueueStateMachine` and performs what it
 /// decides. One `DispatchSourceTimer` fires at the next deadline; reads and patches (blocking calls) run on a
 /// concurrent worker queue, at most `maxConcurrent` at once, and their results come back to the serial queue.
-/// Decides nothing itself.
+/// Decides nothing itself; counts what happened (reload results, queue latency, errors) into `metrics`.
 public final class ReloadQueue: ReloadSink, @unchecked Sendable {
     // Everything mutable below is touched on `queue` only.
     private let queue = DispatchQueue(label: "reloader.reload-queue")
@@ -33,22 +33,28 @@ public final class ReloadQueue: ReloadSink, @unchecked Sendable {
     private var running = 0
     private var waiting: [@Sendable () -> Void] = []
     private var stopped = false
+    /// When the oldest plan of each (workload, config) not yet reloading was enqueued, for the queue latency.
+    /// An entry leaves at the `.reload` or `.drop` of a plan of its pair, so a replaced plan keeps its first time.
+    private var enqueuedAt: [PlanKey: ContinuousClock.Instant] = [:]
 
     private let maxConcurrent: Int
     private let reader: any ConfigReader
     private let reloader: any WorkloadReloader
     private let now: @Sendable () -> ContinuousClock.Instant
+    private let metrics: any ReloaderMetricsRecorder
     private let logger: Logger
 
     public init<C: Clock & Sendable>(
         options: ReloadQueueStateMachine.Options = .init(), maxConcurrent: Int = 4, reader: any ConfigReader,
-        reloader: any WorkloadReloader, clock: C, logger: Logger
+        reloader: any WorkloadReloader, clock: C, logger: Logger,
+        metrics: any ReloaderMetricsRecorder = NoReloaderMetrics()
     ) where C.Instant == ContinuousClock.Instant {
         self.machine = ReloadQueueStateMachine(options: options)
         self.maxConcurrent = max(1, maxConcurrent)
         self.reader = reader
         self.reloader = reloader
         self.now = { clock.now }
+        self.metrics = metrics
         self.logger = logger
         self.timer = DispatchSource.makeTimerSource(queue: queue)
         timer.setEventHandler { [weak self] in
@@ -61,11 +67,11 @@ public final class ReloadQueue: ReloadSink, @unchecked Sendable {
 
     public convenience init(
         options: ReloadQueueStateMachine.Options = .init(), maxConcurrent: Int = 4, reader: any ConfigReader,
-        reloader: any WorkloadReloader, logger: Logger
+        reloader: any WorkloadReloader, logger: Logger, metrics: any ReloaderMetricsRecorder = NoReloaderMetrics()
     ) {
         self.init(
             options: options, maxConcurrent: maxConcurrent, reader: reader, reloader: reloader,
-            clock: ContinuousClock(), logger: logger)
+            clock: ContinuousClock(), logger: logger, metrics: metrics)
     }
 
     deinit {
@@ -76,7 +82,10 @@ public final class ReloadQueue: ReloadSink, @unchecked Sendable {
     public func enqueue(_ plan: PlannedReload) {
         queue.async {
             guard !self.stopped else { return }
-            self.perform(self.machine.enqueue(plan, now: self.now()))
+            let now = self.now()
+            let key = PlanKey(plan)
+            if self.enqueuedAt[key] == nil { self.enqueuedAt[key] = now }
+            self.perform(self.machine.enqueue(plan, now: now))
         }
     }
 
@@ -91,6 +100,7 @@ public final class ReloadQueue: ReloadSink, @unchecked Sendable {
         queue.sync {
             stopped = true
             waiting.removeAll()
+            enqueuedAt.removeAll()
             timer.cancel()
         }
     }
@@ -107,20 +117,41 @@ public final class ReloadQueue: ReloadSink, @unchecked Sendable {
                 timer.schedule(deadline: .now() + .nanoseconds(Self.nanoseconds(delay)))
             case .confirm(let key, let attempt):
                 logger.trace("confirming \(key) (attempt \(attempt))")
-                submit { [reader] in
+                submit { [reader, metrics] in
                     let observed = reader.contentHash(of: key.config, sourceName: key.sourceName)
                     let result = ReloadQueueStateMachine.ConfirmationResult(observed: observed, expected: key.hash)
+                    if result == .error { metrics.error(.confirmationError) }
                     return { $0.machine.confirmation(for: key, result: result, now: $0.now()) }
                 }
             case .reload(let workload, let plans):
                 logger.debug("reloading \(workload) for \(plans.count) config change(s)")
-                submit { [reloader] in
+                let started = now()
+                for plan in plans {
+                    if let since = enqueuedAt.removeValue(forKey: PlanKey(plan)) {
+                        metrics.queueLatency(since.duration(to: started))
+                    }
+                }
+                submit { [reloader, metrics] in
                     let outcome = reloader.reload(workload, plans: plans)
+                    Self.count(outcome, of: workload, into: metrics)
                     return { $0.machine.reloadFinished(workload: workload, result: outcome, now: $0.now()) }
                 }
             case .drop(let plan, let reason):
+                enqueuedAt[PlanKey(plan)] = nil
+                if reason == .failed { metrics.reloadExecuted(succeeded: false, namespace: plan.workload.namespace) }
                 logger.warning("dropped reload of \(plan.workload) for \(plan.config): \(reason.rawValue)")
             }
+        }
+    }
+
+    /// What a reload's outcome counts (its plans given up are counted at their `.drop`).
+    private static func count(
+        _ outcome: ReloadOutcome, of workload: WorkloadRef, into metrics: any ReloaderMetricsRecorder
+    ) {
+        switch outcome {
+        case .success: metrics.reloadExecuted(succeeded: true, namespace: workload.namespace)
+        case .skipped(let reason): metrics.skipped(reason.skipMetricReason)
+        case .retryableFailure, .permanentFailure: metrics.error(.handlerError)
         }
     }
 
@@ -152,5 +183,16 @@ public final class ReloadQueue: ReloadSink, @unchecked Sendable {
         let (seconds, attoseconds) = duration.components
         let total = Double(seconds) * 1e9 + Double(attoseconds) / 1e9
         return Int(min(total, Double(Int.max / 2)))
+    }
+}
+
+/// A (workload, config) pair of the queue, the unit whose waiting time `reloader_workqueue_latency_seconds` measures.
+private struct PlanKey: Hashable {
+    var workload: WorkloadRef
+    var config: ConfigRef
+
+    init(_ plan: PlannedReload) {
+        workload = plan.workload
+        config = plan.config
     }
 }

@@ -128,6 +128,8 @@ public struct ReloadQueueStateMachine: Sendable {
         public var coalesced = 0
         /// Reloads sent to the workload reloader (retries included).
         public var reloadsStarted = 0
+        /// Reloads sent again after a retryable failure and its backoff (`reloader_retries_total`).
+        public var reloadRetries = 0
         /// Reloads that succeeded.
         public var reloadsSucceeded = 0
         /// Reloads that found nothing to write (`ReloadOutcome.skipped`); their plans are done.
@@ -332,6 +334,7 @@ public struct ReloadQueueStateMachine: Sendable {
                 else { continue }
                 workloads[workload]![index].phase = .reloading(attempt: attempt + 1)
                 counters.reloadsStarted += 1
+                counters.reloadRetries += 1
                 actions.append(.reload(workload, workloads[workload]![index].plans))
             }
         }

@@ -56,6 +56,7 @@ public final class ResyncLoop: @unchecked Sendable {  // the timer is only sched
     private let schedule: ResyncSchedule
     private let now: @Sendable () -> ContinuousClock.Instant
     private let random: @Sendable () -> Double
+    private let metrics: any ReloaderMetricsRecorder
     private let logger: Logger
 
     /// - Parameters:
@@ -64,11 +65,13 @@ public final class ResyncLoop: @unchecked Sendable {  // the timer is only sched
     ///   - isLeader: asked once per pass, before the leader steps.
     ///   - afterResync: run on the leader after the reconciler, on the loop's queue (may block).
     ///   - random: the jitter source, a fraction in [0, 1).
+    ///   - metrics: counts failed passes and times each reconcile pass.
     public init<C: Clock & Sendable>(
         store: IndexStore, lister: WorkloadLister, namespaceLabels: NamespaceLabelCache? = nil,
         reconciler: Reconciler?, isLeader: @escaping @Sendable () -> Bool,
         afterResync: @escaping @Sendable () -> Void = {}, schedule: ResyncSchedule, clock: C,
-        random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }, logger: Logger
+        random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }, logger: Logger,
+        metrics: any ReloaderMetricsRecorder = NoReloaderMetrics()
     ) where C.Instant == ContinuousClock.Instant {
         self.store = store
         self.lister = lister
@@ -79,6 +82,7 @@ public final class ResyncLoop: @unchecked Sendable {  // the timer is only sched
         self.schedule = schedule
         self.now = { clock.now }
         self.random = random
+        self.metrics = metrics
         self.logger = logger
         timer = DispatchSource.makeTimerSource(queue: queue)
         timer.setEventHandler { [weak self] in self?.passAndReschedule() }
@@ -160,9 +164,15 @@ public final class ResyncLoop: @unchecked Sendable {  // the timer is only sched
         if index != nil && labelsLoaded { state.withLock { $0.status.isReady = true } }
         var report: ReconcileReport?
         if let index, !isStopped, isLeader() {
-            report = reconciler?.reconcile(index)
+            if let reconciler {
+                let reconcileStarted = now()
+                let done = reconciler.reconcile(index)
+                metrics.reconcilePass(done.metricResult, duration: reconcileStarted.duration(to: now()))
+                report = done
+            }
             if !isStopped { afterResync() }
         }
+        if failure != nil { metrics.error(.resyncError) }
 
         let duration = started.duration(to: now())
         let finished = now()

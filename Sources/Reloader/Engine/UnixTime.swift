@@ -5,4 +5,6 @@ import Foundation
 /// their own.
 public enum UnixTime {
     public static let now: @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }
+    /// With the fraction, for metrics (`reloader_last_resync_timestamp_seconds`).
+    public static let exact: @Sendable () -> Double = { Date().timeIntervalSince1970 }
 }

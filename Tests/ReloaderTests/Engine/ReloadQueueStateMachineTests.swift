@@ -219,6 +219,7 @@ struct ReloadQueueStateMachineTests {
         #expect(machine.timerFired(now: Self.at(2700)) == [.reload(Self.web, [plan])])
         #expect(machine.reloadFinished(workload: Self.web, result: .success, now: Self.at(2800)) == [])
         #expect(machine.counters.reloadsStarted == 3)
+        #expect(machine.counters.reloadRetries == 2)
         #expect(machine.counters.reloadsSucceeded == 1)
         #expect(machine.isIdle)
     }

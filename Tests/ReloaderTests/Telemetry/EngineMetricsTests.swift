@@ -12,6 +12,7 @@ struct EngineMetricsTests {
         counters.coalesced = 2
         counters.reloadsSucceeded = 4
         counters.dropped = [.failed: 1, .notPersisted: 5]
+        counters.reloadRetries = 6
         let metrics = EngineMetrics(
             sources: .init(
                 queue: { [counters] in counters }, index: { (workloads: 10, references: 30) }, isLeader: { true }))
@@ -22,6 +23,7 @@ struct EngineMetricsTests {
             "reloader_queue_dropped_total{reason=\"not_persisted\"} 5",
             "reloader_queue_dropped_total{reason=\"queue_full\"} 0", "reloader_index_workloads 10",
             "reloader_index_references 30", "reloader_leader 1", "# TYPE reloader_workqueue_depth gauge",
+            "reloader_retries_total 6", "reloader_confirmation_giveups_total 5",
         ] {
             #expect(lines.contains(expected), "missing: \(expected)")
         }
@@ -42,5 +44,16 @@ struct EngineMetricsTests {
         #expect(machine.counters.added == 2)
         #expect(machine.counters.depth == 1)
         #expect(machine.counters.dropped[.queueFull] == 1)
+    }
+
+    @Test("before the first successful resync the resync gauges have no sample (an age of 0 would be a lie)")
+    func noResyncYet() {
+        let metrics = EngineMetrics(
+            sources: .init(queue: { ReloadQueueStateMachine.Counters() }, index: { (0, 0) }, isLeader: { false }))
+        let lines = metrics.render().split(separator: "\n")
+        #expect(lines.contains("# TYPE reloader_last_resync_age_seconds gauge"))
+        #expect(!lines.contains { $0.hasPrefix("reloader_last_resync_age_seconds ") })
+        #expect(!lines.contains { $0.hasPrefix("reloader_last_resync_timestamp_seconds ") })
+        #expect(!lines.contains { $0.hasPrefix("reloader_last_resync_duration_seconds ") })
     }
 }
