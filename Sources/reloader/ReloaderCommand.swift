@@ -197,7 +197,8 @@ extension Service {
         do {
             return try ReloadEngine(
                 configuration: configuration, client: client, electionClient: electionClient,
-                webhookTransport: CurlTransport(), logger: Logger(label: "reloader.engine"))
+                webhookTransport: CurlTransport(), alertTransport: CurlTransport(maximumIdleHandles: 1),
+                logger: Logger(label: "reloader.engine"))
         } catch {
             throw StartupError("\(error)")
         }

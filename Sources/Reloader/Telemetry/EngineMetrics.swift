@@ -10,17 +10,21 @@ public struct EngineMetrics: Sendable {
         public var index: @Sendable () -> (workloads: Int, references: Int)
         public var isLeader: @Sendable () -> Bool
         public var resync: @Sendable () -> ResyncLoop.Status
+        /// The alert notifier's counters (all zero when alerts are off).
+        public var alerts: @Sendable () -> AlertNotifier.Counters
 
         public init(
             queue: @escaping @Sendable () -> ReloadQueueStateMachine.Counters,
             index: @escaping @Sendable () -> (workloads: Int, references: Int),
             isLeader: @escaping @Sendable () -> Bool,
-            resync: @escaping @Sendable () -> ResyncLoop.Status = { ResyncLoop.Status() }
+            resync: @escaping @Sendable () -> ResyncLoop.Status = { ResyncLoop.Status() },
+            alerts: @escaping @Sendable () -> AlertNotifier.Counters = { AlertNotifier.Counters() }
         ) {
             self.queue = queue
             self.index = index
             self.isLeader = isLeader
             self.resync = resync
+            self.alerts = alerts
         }
     }
 
@@ -35,6 +39,7 @@ public struct EngineMetrics: Sendable {
         let queue = sources.queue()
         let index = sources.index()
         let resync = sources.resync()
+        let alerts = sources.alerts()
         var text = ""
         func family(_ name: String, _ type: String, _ help: String, _ samples: [(labels: String, value: Int)]) {
             text += "# HELP \(name) \(help)\n# TYPE \(name) \(type)\n"
@@ -72,6 +77,12 @@ public struct EngineMetrics: Sendable {
         family(
             "reloader_reconcile_enqueued_total", "counter", "Reloads the reconciler enqueued for stale markers.",
             [("", resync.reconciled.enqueued)])
+        family(
+            "reloader_alerts_total", "counter", "Reload alerts, by result (dropped: backlog full or shutting down).",
+            [
+                ("{result=\"sent\"}", alerts.sent), ("{result=\"failed\"}", alerts.failed),
+                ("{result=\"dropped\"}", alerts.dropped),
+            ])
         family(
             "reloader_leader", "gauge", "1 while this replica holds the leader Lease (or HA is off).",
             [("", sources.isLeader() ? 1 : 0)])
