@@ -67,7 +67,7 @@ public final class ReloadEngine: Sendable {
         }
         let reloader = KubeWorkloadReloader(
             client: client, options: policy, resumer: resumer, logger: Logger(label: "reloader.reload"),
-            events: Self.eventSink(events: events, alerts: alerts))
+            events: ReloadEventFanOut.combining([events, alerts]))
         queue = ReloadQueue(
             options: configuration.reloadQueueOptions, reader: reader, reloader: reloader,
             logger: Logger(label: "reloader.queue"))
@@ -170,16 +170,6 @@ public final class ReloadEngine: Sendable {
         // Alerts of the last reloads still go out, but a dead sink must not hold up shutdown past the grace.
         alerts?.finish(within: .seconds(5))
         elector?.stop()
-    }
-
-    /// The reloader's event sink: the Event recorder, with the alert notifier beside it when alerts are on.
-    static func eventSink(events: KubeEventRecorder?, alerts: AlertNotifier?) -> (any ReloadEventSink)? {
-        switch (events, alerts) {
-        case (let events?, let alerts?): ReloadEventFanOut([events, alerts])
-        case (let events?, nil): events
-        case (nil, let alerts?): alerts
-        case (nil, nil): nil
-        }
     }
 
     /// The first index is built.

@@ -8,6 +8,13 @@ public struct ReloadEventFanOut: ReloadEventSink {
         self.sinks = sinks
     }
 
+    /// The sinks that are there, as one: nil for none, the sink itself for one, a fan-out for more (the reloader
+    /// gets the Event recorder, plus the alert notifier when alerts are on).
+    public static func combining(_ sinks: [(any ReloadEventSink)?]) -> (any ReloadEventSink)? {
+        let present = sinks.compactMap { $0 }
+        return present.count > 1 ? ReloadEventFanOut(present) : present.first
+    }
+
     public func reloaded(_ workload: WorkloadRef, uid: String?, change: ConfigChange) {
         for sink in sinks { sink.reloaded(workload, uid: uid, change: change) }
     }

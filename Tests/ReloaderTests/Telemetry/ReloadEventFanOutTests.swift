@@ -32,7 +32,7 @@ struct ReloadEventFanOutTests {
         }
     }
 
-    @Test("the engine's sink: Events alone, alerts alone, both fanned out, or none")
+    @Test("combining the engine's sinks: Events alone, alerts alone, both fanned out, or none")
     func engineSink() throws {
         let logger = Logger(label: "test")
         let client = KubeClient(
@@ -41,10 +41,10 @@ struct ReloadEventFanOutTests {
         let events = KubeEventRecorder(client: client, logger: logger)
         let alerts = AlertNotifier(
             settings: .init(sink: .raw, url: "http://127.0.0.1:1/a"), transport: CurlTransport(), logger: logger)
-        #expect(ReloadEngine.eventSink(events: nil, alerts: nil) == nil)
-        #expect(ReloadEngine.eventSink(events: events, alerts: nil) is KubeEventRecorder)
-        #expect(ReloadEngine.eventSink(events: nil, alerts: alerts) is AlertNotifier)
-        let both = try #require(ReloadEngine.eventSink(events: events, alerts: alerts) as? ReloadEventFanOut)
+        #expect(ReloadEventFanOut.combining([nil, nil]) == nil)
+        #expect(ReloadEventFanOut.combining([events, nil]) is KubeEventRecorder)
+        #expect(ReloadEventFanOut.combining([nil, alerts]) is AlertNotifier)
+        let both = try #require(ReloadEventFanOut.combining([events, alerts]) as? ReloadEventFanOut)
         #expect(both.sinks.count == 2 && both.sinks[0] is KubeEventRecorder && both.sinks[1] is AlertNotifier)
     }
 }
