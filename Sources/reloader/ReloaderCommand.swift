@@ -205,7 +205,8 @@ extension Service {
         do {
             return try ReloadEngine(
                 configuration: configuration, client: client, electionClient: electionClient,
-                webhookTransport: CurlTransport(), logger: Logger(label: "reloader.engine"), metrics: metrics)
+                webhookTransport: CurlTransport(), alertTransport: CurlTransport(maximumIdleHandles: 1),
+                logger: Logger(label: "reloader.engine"), metrics: metrics)
         } catch {
             throw StartupError("\(error)")
         }

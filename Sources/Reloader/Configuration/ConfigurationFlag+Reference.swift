@@ -123,6 +123,16 @@ extension ConfigurationFlag {
         case .leaderElectionLeaseDuration: "positive, longer than the renew deadline"
         case .leaderElectionRenewDeadline: "positive, longer than 1.2 × the retry period (client-go's rule)"
         case .leaderElectionRetryPeriod: "positive"
+        case .alertOnReload:
+            "one alert per workload reloaded, POSTed in the background (Δ Reloader sends inside its worker): 5s "
+                + "timeout, 3 tries 500ms and 1s apart, redirects refused; needs `--alert-webhook-url` (exit 2 "
+                + "without it); none with `--dry-run` or `--webhook-url`"
+        case .alertSink:
+            "`slack`, `teams` or `gchat` (trimmed, any case); anything else (`webhook`, `raw`, empty) posts JSON "
+                + "with `message`, `config`, `workload`, `strategy` (Δ Reloader posts bare text)"
+        case .alertWebhookURL: "where alerts are POSTed (http or https, trimmed); logs show its host only"
+        case .alertProxy: "HTTP proxy URL for alerts; without it libcurl's `https_proxy`/`no_proxy` apply"
+        case .alertAdditionalInfo: "put before every alert as `<text> : `, e.g. the cluster's name"
         case .webhookAddress: "HTTPS listener for `POST /validate`"
         case .tlsCertFile: "serving certificate chain (PEM), hot-reloaded; give both or neither"
         case .tlsPrivateKeyFile: "serving private key (PEM), hot-reloaded; give both or neither"

@@ -30,6 +30,16 @@ extension ReloaderConfiguration {
         return filter
     }
 
+    /// How alerts are sent (contract §10), or nil when no alert is sent: alerts off, or a mode that reloads nothing
+    /// (`--dry-run`, `--webhook-url`) and so has nothing to alert about.
+    public var alertSettings: AlertNotifier.Settings? {
+        guard alerts.isEnabled, !isDryRun, webhookURL == nil, !alerts.webhookURL.isEmpty else { return nil }
+        return AlertNotifier.Settings(
+            sink: ReloadAlert.Sink(name: alerts.sink), url: alerts.webhookURL,
+            proxy: alerts.proxy.isEmpty ? nil : alerts.proxy, additionalInfo: alerts.additionalInfo,
+            strategy: reloadStrategy.rawValue)
+    }
+
     /// The workload kinds reloader lists, indexes and reloads (contract §1, §7.1; `WorkloadLister.Options.kinds`).
     public var workloadKinds: Set<WorkloadKind> {
         Set(

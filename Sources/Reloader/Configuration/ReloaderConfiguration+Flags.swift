@@ -148,6 +148,8 @@ extension ReloaderConfiguration {
         }
     }
 
+    /// Contract §10. Like Reloader, the sink, URL and proxy are trimmed (a URL kept in a Secret often ends in a
+    /// newline). Δ Alerts on without a URL stop start-up; Reloader starts and logs an error at every reload.
     private mutating func readAlerts(_ reader: FlagReader, environment: [String: String]) throws(ConfigurationError) {
         if let enabled = try reader.bool(.alertOnReload) {
             alerts.isEnabled = enabled
@@ -157,12 +159,35 @@ extension ReloaderConfiguration {
             }
             alerts.isEnabled = enabled
         }
-        alerts.sink = reader.value(.alertSink) ?? environment["ALERT_SINK"] ?? ""
-        alerts.webhookURL = reader.value(.alertWebhookURL) ?? environment["ALERT_WEBHOOK_URL"] ?? ""
-        alerts.proxy = reader.value(.alertProxy) ?? environment["ALERT_WEBHOOK_PROXY"] ?? ""
+        alerts.sink = (reader.value(.alertSink) ?? environment["ALERT_SINK"] ?? "").trimmingASCIIWhitespace()
+        alerts.webhookURL = try Self.alertURL(reader, .alertWebhookURL, environment, "ALERT_WEBHOOK_URL")
+        alerts.proxy = try Self.alertURL(reader, .alertProxy, environment, "ALERT_WEBHOOK_PROXY")
         alerts.additionalInfo = reader.value(.alertAdditionalInfo) ?? environment["ALERT_ADDITIONAL_INFO"] ?? ""
-        if !alerts.webhookURL.isEmpty { try Self.checkURL(alerts.webhookURL, flag: .alertWebhookURL) }
-        if !alerts.proxy.isEmpty { try Self.checkURL(alerts.proxy, flag: .alertProxy) }
+        if alerts.isEnabled, alerts.webhookURL.isEmpty {
+            throw .conflictingValues(
+                flag: .alertWebhookURL,
+                reason: "alerts are on (--alert-on-reload or ALERT_ON_RELOAD) but no URL is set: give "
+                    + "--alert-webhook-url or ALERT_WEBHOOK_URL")
+        }
+    }
+
+    /// The trimmed URL of `flag`, else of `variable`, checked to be http(s); "" when neither is set.
+    private static func alertURL(
+        _ reader: FlagReader, _ flag: ConfigurationFlag, _ environment: [String: String], _ variable: String
+    ) throws(ConfigurationError) -> String {
+        if let text = reader.value(flag) {
+            let url = text.trimmingASCIIWhitespace()
+            if !url.isEmpty { try checkURL(url, flag: flag) }
+            return url
+        }
+        let url = (environment[variable] ?? "").trimmingASCIIWhitespace()
+        guard !url.isEmpty else { return url }
+        do {
+            try checkURL(url, flag: flag)
+        } catch {
+            throw .invalidEnvironmentValue(variable: variable, value: url, expected: "an http:// or https:// URL")
+        }
+        return url
     }
 
     private mutating func readCertificatePaths(_ reader: FlagReader) throws(ConfigurationError) {

@@ -13,6 +13,8 @@ public final class ReloadEngine: Sendable {
     public let resync: ResyncLoop
     public let elector: LeaderElector?
     public let webhook: ConfigChangeWebhook?
+    /// With `--alert-on-reload` (and a mode that reloads): one alert per workload reloaded.
+    public let alerts: AlertNotifier?
     private let resumer: PauseResumer?
     private let metaInfo: (@Sendable () -> Void)?
     private let logger: Logger
@@ -21,10 +23,12 @@ public final class ReloadEngine: Sendable {
     ///   - client: the API client for lists, reads and writes (the elector gets its own with a short retry budget).
     ///   - electionClient: the client the Lease elector uses; defaults to `client`.
     ///   - webhookTransport: how `--webhook-url` notifications are POSTed.
+    ///   - alertTransport: how alerts are POSTed; nil uses `webhookTransport`.
     ///   - metrics: what the admission side, the queue, the reloader and the resync loop count as they work.
     public init(
         configuration: ReloaderConfiguration, client: KubeClient, electionClient: KubeClient? = nil,
-        webhookTransport: any HTTPTransport, logger: Logger, metrics: any ReloaderMetricsRecorder = NoReloaderMetrics()
+        webhookTransport: any HTTPTransport, alertTransport: (any HTTPTransport)? = nil, logger: Logger,
+        metrics: any ReloaderMetricsRecorder = NoReloaderMetrics()
     ) throws(ReloadEngineError) {
         self.logger = logger
         metaInfo = Self.metaInfoPublication(configuration: configuration, client: client, logger: logger)
@@ -56,9 +60,16 @@ public final class ReloadEngine: Sendable {
             : nil
         self.resumer = resumer
         let events = writes ? KubeEventRecorder(client: client, logger: Logger(label: "reloader.events")) : nil
+        alerts = configuration.alertSettings.map {
+            AlertNotifier(
+                settings: $0, transport: alertTransport ?? webhookTransport, logger: Logger(label: "reloader.alerts"))
+        }
+        if configuration.alerts.isEnabled, alerts == nil {
+            logger.warning("alerts are on, but --dry-run or --webhook-url reloads nothing: no alert will be sent")
+        }
         let reloader = KubeWorkloadReloader(
             client: client, options: policy, resumer: resumer, logger: Logger(label: "reloader.reload"),
-            events: events, metrics: metrics)
+            events: ReloadEventFanOut.combining([events, alerts]), metrics: metrics)
         queue = ReloadQueue(
             options: configuration.reloadQueueOptions, reader: reader, reloader: reloader,
             logger: Logger(label: "reloader.queue"), metrics: metrics)
@@ -158,6 +169,8 @@ public final class ReloadEngine: Sendable {
         queue.stop()
         resumer?.stop()
         webhook?.drain()
+        // Alerts of the last reloads still go out, but a dead sink must not hold up shutdown past the grace.
+        alerts?.finish(within: .seconds(5))
         elector?.stop()
     }
 
@@ -169,6 +182,7 @@ public final class ReloadEngine: Sendable {
         let queue = self.queue
         let resync = self.resync
         let elector = self.elector
+        let alerts = self.alerts
         return EngineMetrics(
             sources: .init(
                 queue: { queue.counters },
@@ -177,7 +191,8 @@ public final class ReloadEngine: Sendable {
                     return (status.indexSize, status.indexReferences)
                 },
                 isLeader: { elector?.isLeader ?? true },
-                resync: { resync.status }))
+                resync: { resync.status },
+                alerts: { alerts?.counters ?? AlertNotifier.Counters() }))
     }
 }
 

@@ -52,6 +52,7 @@ final class CurlEasyHandle {
         set(CURLOPT_URL, ccurl_easy_setopt_string(handle, CURLOPT_URL, request.url))
         set(CURLOPT_PROTOCOLS_STR, ccurl_easy_setopt_string(handle, CURLOPT_PROTOCOLS_STR, "http,https"))
         set(CURLOPT_NOSIGNAL, ccurl_easy_setopt_long(handle, CURLOPT_NOSIGNAL, 1))
+        // Never follow a redirect: a 3xx comes back as the response (alert sinks refuse redirects, contract §10).
         set(CURLOPT_FOLLOWLOCATION, ccurl_easy_setopt_long(handle, CURLOPT_FOLLOWLOCATION, 0))
         set(CURLOPT_HTTP_VERSION, ccurl_easy_setopt_long(handle, CURLOPT_HTTP_VERSION, Int(CURL_HTTP_VERSION_2TLS)))
         set(CURLOPT_TCP_KEEPALIVE, ccurl_easy_setopt_long(handle, CURLOPT_TCP_KEEPALIVE, 1))
@@ -64,6 +65,9 @@ final class CurlEasyHandle {
         set(CURLOPT_HEADERFUNCTION, ccurl_easy_setopt_header_callback(handle, curlHeaderThunk))
         set(CURLOPT_WRITEFUNCTION, ccurl_easy_setopt_write_callback(handle, curlWriteThunk))
         applyTLS(request.tls, set)
+        if let proxy = request.proxy {
+            set(CURLOPT_PROXY, ccurl_easy_setopt_string(handle, CURLOPT_PROXY, proxy))
+        }
 
         let method = request.method.uppercased()
         if method == "GET" {

@@ -36,10 +36,13 @@ public struct TransportRequest: Sendable {
     public var body: [UInt8]
     public var timeout: Duration
     public var tls: TLSClientSettings
+    /// The proxy to send the request through (`http://host:port`; an `https://` URL is tunnelled with CONNECT).
+    /// nil leaves the choice to the transport (libcurl honours `http_proxy`/`https_proxy`/`no_proxy`).
+    public var proxy: String?
 
     public init(
         method: String, url: String, headers: [(name: String, value: String)] = [], body: [UInt8] = [],
-        timeout: Duration = .seconds(30), tls: TLSClientSettings = TLSClientSettings()
+        timeout: Duration = .seconds(30), tls: TLSClientSettings = TLSClientSettings(), proxy: String? = nil
     ) {
         self.method = method
         self.url = url
@@ -47,6 +50,7 @@ public struct TransportRequest: Sendable {
         self.body = body
         self.timeout = timeout
         self.tls = tls
+        self.proxy = proxy
     }
 }
 

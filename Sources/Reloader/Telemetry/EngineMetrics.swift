@@ -15,6 +15,8 @@ public struct EngineMetrics: Sendable {
         public var now: @Sendable () -> ContinuousClock.Instant
         /// Unix time in seconds, for the last resync's timestamp (now minus its age).
         public var unixTime: @Sendable () -> Double
+        /// The alert notifier's counters (all zero when alerts are off).
+        public var alerts: @Sendable () -> AlertNotifier.Counters
 
         public init(
             queue: @escaping @Sendable () -> ReloadQueueStateMachine.Counters,
@@ -22,7 +24,8 @@ public struct EngineMetrics: Sendable {
             isLeader: @escaping @Sendable () -> Bool,
             resync: @escaping @Sendable () -> ResyncLoop.Status = { ResyncLoop.Status() },
             now: @escaping @Sendable () -> ContinuousClock.Instant = { ContinuousClock.now },
-            unixTime: @escaping @Sendable () -> Double = UnixTime.exact
+            unixTime: @escaping @Sendable () -> Double = UnixTime.exact,
+            alerts: @escaping @Sendable () -> AlertNotifier.Counters = { AlertNotifier.Counters() }
         ) {
             self.queue = queue
             self.index = index
@@ -30,6 +33,7 @@ public struct EngineMetrics: Sendable {
             self.resync = resync
             self.now = now
             self.unixTime = unixTime
+            self.alerts = alerts
         }
     }
 
@@ -44,6 +48,7 @@ public struct EngineMetrics: Sendable {
         let queue = sources.queue()
         let index = sources.index()
         let resync = sources.resync()
+        let alerts = sources.alerts()
         var text = ""
         func family(_ name: String, _ type: String, _ help: String, _ samples: [(labels: String, value: Int)]) {
             seconds(name, type, help, samples.map { ($0.labels, String($0.value)) })
@@ -103,6 +108,12 @@ public struct EngineMetrics: Sendable {
         family(
             "reloader_reconcile_enqueued_total", "counter", "Reloads the reconciler enqueued for stale markers.",
             [("", resync.reconciled.enqueued)])
+        family(
+            "reloader_alerts_total", "counter", "Reload alerts, by result (dropped: backlog full or shutting down).",
+            [
+                ("{result=\"sent\"}", alerts.sent), ("{result=\"failed\"}", alerts.failed),
+                ("{result=\"dropped\"}", alerts.dropped),
+            ])
         family(
             "reloader_leader", "gauge", "1 while this replica holds the leader Lease (or HA is off).",
             [("", sources.isLeader() ? 1 : 0)])

@@ -49,6 +49,38 @@ import Testing
         #expect(flagsWin.alerts.webhookURL == "https://hooks.slack.com/a")
     }
 
+    @Test("the alert sink, URL and proxy are trimmed, as Reloader trims them (a URL from a Secret ends in \\n)")
+    func alertValuesTrimmed() throws {
+        let configuration = try ReloaderConfiguration(
+            flags: [.alertSink: [" Slack "]],
+            environment: [
+                "ALERT_ON_RELOAD": "true", "ALERT_WEBHOOK_URL": "https://hooks.slack.com/a\n",
+                "ALERT_WEBHOOK_PROXY": " http://proxy:3128",
+            ])
+        #expect(configuration.alerts.sink == "Slack")
+        #expect(configuration.alerts.webhookURL == "https://hooks.slack.com/a")
+        #expect(configuration.alerts.proxy == "http://proxy:3128")
+        let settings = try #require(configuration.alertSettings)
+        #expect(settings.sink == .slack && settings.url == "https://hooks.slack.com/a")
+        #expect(settings.proxy == "http://proxy:3128" && settings.timeout == .seconds(5) && settings.attempts == 3)
+    }
+
+    @Test("alerts are sent only when on and something is reloaded: not with --dry-run or --webhook-url")
+    func alertSettingsOnlyWhenReloading() throws {
+        let environment = ["ALERT_ON_RELOAD": "true", "ALERT_WEBHOOK_URL": "http://127.0.0.1:1/a"]
+        #expect(try ReloaderConfiguration(flags: [:], environment: environment).alertSettings != nil)
+        #expect(try ReloaderConfiguration(flags: [:], environment: [:]).alertSettings == nil)
+        let dryRun = try ReloaderConfiguration(flags: [.dryRun: ["true"]], environment: environment)
+        #expect(dryRun.alertSettings == nil)
+        let webhook = try ReloaderConfiguration(
+            flags: [.webhookURL: ["http://127.0.0.1:1/w"]], environment: environment)
+        #expect(webhook.alertSettings == nil)
+        let annotations = try ReloaderConfiguration(
+            flags: [.reloadStrategy: ["annotations"], .alertAdditionalInfo: ["prod"]], environment: environment)
+        #expect(annotations.alertSettings?.strategy == "annotations")
+        #expect(annotations.alertSettings?.additionalInfo == "prod" && annotations.alertSettings?.proxy == nil)
+    }
+
     @Test(
         "METRICS_COUNT_BY_NAMESPACE counts by namespace only when exactly enabled",
         arguments: [

@@ -117,6 +117,7 @@ import WebhookServer
         // Flags that only make sense with a companion or an environment.
         if flag == .tlsCertFile { flags[.tlsPrivateKeyFile] = ["/c.key"] }
         if flag == .tlsPrivateKeyFile { flags[.tlsCertFile] = ["/c.crt"] }
+        if flag == .alertOnReload { flags[.alertWebhookURL] = ["https://hooks.example/a"] }
         let environment = flag == .enableHA ? ["POD_NAME": "reloader-0", "POD_NAMESPACE": "ops"] : [:]
         let configuration = try ReloaderConfiguration(flags: flags, environment: environment)
         #expect(check(configuration), "--\(flag.name)=\(values)")
@@ -170,7 +171,10 @@ import WebhookServer
         arguments: ConfigurationFlag.allCases.filter(\.isBoolean),
         ["1", "t", "T", "TRUE", "true", "True", "0", "f", "F", "FALSE", "false", "False"])
     func booleanForms(flag: ConfigurationFlag, text: String) throws {
-        let environment = ["POD_NAME": "reloader-0", "POD_NAMESPACE": "ops"]
+        // --enable-ha needs its pod identity and --alert-on-reload its URL.
+        let environment = [
+            "POD_NAME": "reloader-0", "POD_NAMESPACE": "ops", "ALERT_WEBHOOK_URL": "https://hooks.example/a",
+        ]
         let configuration = try ReloaderConfiguration(flags: [flag: [text]], environment: environment)
         let expected = GoBool.trueForms.contains(text)
         let value: Bool =

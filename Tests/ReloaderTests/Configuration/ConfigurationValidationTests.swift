@@ -121,6 +121,28 @@ import Testing
             [:], ["ALERT_ON_RELOAD": "yes"],
             "environment variable ALERT_ON_RELOAD=yes is not valid; expected \(GoBool.expected)"
         ),
+        (
+            [.alertOnReload: ["true"]], [:],
+            "--alert-webhook-url: alerts are on (--alert-on-reload or ALERT_ON_RELOAD) but no URL is set: give "
+                + "--alert-webhook-url or ALERT_WEBHOOK_URL"
+        ),
+        (
+            [:], ["ALERT_ON_RELOAD": "true", "ALERT_WEBHOOK_URL": "  "],
+            "--alert-webhook-url: alerts are on (--alert-on-reload or ALERT_ON_RELOAD) but no URL is set: give "
+                + "--alert-webhook-url or ALERT_WEBHOOK_URL"
+        ),
+        (
+            [.alertProxy: ["socks5://proxy:1080"]], [:],
+            "--alert-proxy=socks5://proxy:1080 is not valid; expected an http:// or https:// URL"
+        ),
+        (
+            [:], ["ALERT_WEBHOOK_URL": "hooks.slack.com/x"],
+            "environment variable ALERT_WEBHOOK_URL=hooks.slack.com/x is not valid; expected an http:// or https:// URL"
+        ),
+        (
+            [:], ["ALERT_WEBHOOK_PROXY": "proxy:3128"],
+            "environment variable ALERT_WEBHOOK_PROXY=proxy:3128 is not valid; expected an http:// or https:// URL"
+        ),
     ]
 
     @Test("bad values are refused with a message naming the flag", arguments: Self.refusals.indices)

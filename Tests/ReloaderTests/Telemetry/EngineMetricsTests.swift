@@ -29,6 +29,23 @@ struct EngineMetricsTests {
         }
     }
 
+    @Test("reloader_alerts_total by result: zeros without alerts, the notifier's counters with them")
+    func alertCounters() {
+        let base = EngineMetrics.Sources(
+            queue: { ReloadQueueStateMachine.Counters() }, index: { (0, 0) }, isLeader: { true })
+        let off = Set(EngineMetrics(sources: base).render().split(separator: "\n").map(String.init))
+        for result in ["sent", "failed", "dropped"] {
+            #expect(off.contains("reloader_alerts_total{result=\"\(result)\"} 0"), "\(result)")
+        }
+        var on = base
+        on.alerts = { AlertNotifier.Counters(sent: 5, failed: 2, dropped: 9) }
+        let lines = Set(EngineMetrics(sources: on).render().split(separator: "\n").map(String.init))
+        #expect(lines.contains("# TYPE reloader_alerts_total counter"))
+        #expect(lines.contains("reloader_alerts_total{result=\"sent\"} 5"))
+        #expect(lines.contains("reloader_alerts_total{result=\"failed\"} 2"))
+        #expect(lines.contains("reloader_alerts_total{result=\"dropped\"} 9"))
+    }
+
     @Test("the queue counts every plan handed to it, dropped ones included")
     func queueCountsAdds() {
         var machine = ReloadQueueStateMachine(options: .init(maxPending: 1))
