@@ -55,7 +55,10 @@ say "applying the demo: deployments/demo/demo.yaml"
 kc apply -f "$repo/deployments/demo/demo.yaml"
 
 rollouts() { kc get --raw /sim/rollouts | python3 "$repo/scripts/rollouts.py" "$@"; }
-adds() { curl -sf "http://$metrics/metrics" | awk '$1 == "reloader_workqueue_adds_total" { print $2 }'; }
+adds() {  # reloader_workqueue_adds_total: plans handed to the reload queue so far
+  curl -sSf --max-time 10 "http://$metrics/metrics" >"$run/metrics.txt" || { echo "cannot read $metrics/metrics" >&2; exit 1; }
+  awk '$1 == "reloader_workqueue_adds_total" { print $2 }' "$run/metrics.txt"
+}
 
 say "1. editing ConfigMap demo/app-config (LOG_LEVEL=debug): web, agent and the report CronJob use or name it"
 kc -n demo patch configmap app-config --type merge -p '{"data":{"LOG_LEVEL":"debug"}}'
@@ -74,9 +77,13 @@ grep -E "Changes detected|reload skipped" "$run/reloader.log" | tail -n 4 | sed 
 say "2. a dry run: the same kind of review sent with X-Reloader-DryRun: true answers with the plan, changes nothing"
 before=$(adds)
 kc -n demo get configmap app-config -o json | python3 "$repo/scripts/dry-run-review.py" GREETING "hello, v2" \
-  | curl -s --cacert "$cert_dir/ca.crt" -H 'Content-Type: application/json' -H 'X-Reloader-DryRun: true' \
-      --data-binary @- "https://$address/validate" \
-  | python3 -c 'import json, sys; r = json.load(sys.stdin)["response"]; print("  allowed:", r["allowed"]); [print("  warning:", w) for w in r.get("warnings", [])]'
+  >"$run/dry-run-review.json"
+status=$(curl -sS --max-time 10 --cacert "$cert_dir/ca.crt" -H 'Content-Type: application/json' \
+  -H 'X-Reloader-DryRun: true' --data-binary @"$run/dry-run-review.json" -o "$run/dry-run-answer.json" \
+  -w '%{http_code}' "https://$address/validate") || { echo "the dry-run request failed" >&2; exit 1; }
+[ "$status" = 200 ] || { echo "the dry-run request answered $status: $(cat "$run/dry-run-answer.json")" >&2; exit 1; }
+python3 -c 'import json, sys; r = json.load(open(sys.argv[1]))["response"]; print("  allowed:", r["allowed"]); [print("  warning:", w) for w in r.get("warnings", [])]' \
+  "$run/dry-run-answer.json"
 echo "  reloads enqueued by it: $(( $(adds) - before )) (reloader_workqueue_adds_total)"
 
 say "3. editing Secret demo/legacy-token, which web uses but which carries reloader.stakater.com/ignore: \"true\""
