@@ -139,7 +139,14 @@ public final class ReloadQueue: ReloadSink, @unchecked Sendable {
             case .drop(let plan, let reason):
                 enqueuedAt[PlanKey(plan)] = nil
                 if reason == .failed { metrics.reloadExecuted(succeeded: false, namespace: plan.workload.namespace) }
-                logger.warning("dropped reload of \(plan.workload) for \(plan.config): \(reason.rawValue)")
+                logger.warning(
+                    "reload dropped",
+                    metadata: [
+                        "k8s.kind": "\(plan.workload.kind.rawValue)", "k8s.namespace": "\(plan.workload.namespace)",
+                        "k8s.name": "\(plan.workload.name)", "reloader.config": "\(plan.config)",
+                        "reloader.hash": "\(plan.hash.prefix(12))", "reloader.outcome": "dropped",
+                        "reloader.reason": "\(reason.rawValue)",
+                    ])
             }
         }
     }
