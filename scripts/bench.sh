@@ -502,6 +502,9 @@ else
   fi
 fi
 
+# One table of the headline figures of this run at the top of the report (issue 7), each saying how it was obtained.
+python3 "$repo/scripts/bench-summary.py" "$out/results.md" --inline >/dev/null \
+  || log "could not write the summary table (results.md kept as it is)"
 echo
 cat "$out/results.md"
 echo
