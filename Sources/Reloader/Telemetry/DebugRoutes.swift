@@ -95,10 +95,10 @@ public enum DebugRoutes {
     /// credential in the path.
     static func redacted(_ url: String) -> String {
         guard let schemeEnd = url.range(of: "://") else { return url.isEmpty ? "" : "…" }
-        let rest = url[schemeEnd.upperBound...]
-        let authority = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
-        let host = authority.split(separator: "@").last.map(String.init) ?? ""
-        return "\(url[..<schemeEnd.upperBound])\(host)" + (authority.count < rest.count ? "/…" : "")
+        let host = ReloadAlert.host(of: url)
+        let authorityLength = url[schemeEnd.upperBound...].prefix { $0 != "/" && $0 != "?" && $0 != "#" }.count
+        let hasMore = url.distance(from: schemeEnd.upperBound, to: url.endIndex) > authorityLength
+        return "\(url[..<schemeEnd.upperBound])\(host)" + (hasMore ? "/…" : "")
     }
 
     struct Problem: Error, Equatable {
