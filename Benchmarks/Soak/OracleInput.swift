@@ -14,11 +14,15 @@ enum OracleInput {
             }
             return type
         }
-        let rollouts: [(workload: WorkloadRef, resourceVersion: Int)] = store.rollouts().compactMap { record in
+        let rollouts: [SoakOracle.Rollout] = store.rollouts().compactMap { record in
             guard let kind = WorkloadKind(rawValue: record.kind), let namespace = record.namespace,
                 let version = Int(record.resourceVersion)
             else { return nil }
-            return (WorkloadRef(kind: kind, namespace: namespace, name: record.name), version)
+            var env: [String: String?] = [:]
+            for change in record.env { env[change.name] = change.newValue }
+            return SoakOracle.Rollout(
+                workload: WorkloadRef(kind: kind, namespace: namespace, name: record.name), resourceVersion: version,
+                env: env)
         }
         var finalEnv: [WorkloadRef: [String: String]] = [:]
         var paused: [WorkloadRef] = []

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// What a soak run measured and the oracle's verdict, with the summary `make soak` prints. A pure value.
 public struct SoakResult: Sendable {

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 import Glibc
 import KubeSim
 import Logging
@@ -102,6 +102,13 @@ public enum SoakRun {
             elapsed: ContinuousClock.now - started)
         try? driver.log.all.map(\.line).joined(separator: "\n").write(
             toFile: "\(options.directory)/writes.tsv", atomically: true, encoding: .utf8)
+        let rolloutLines = sim.store.rollouts().map { record in
+            let changes = record.env.map { "\($0.name)=\($0.newValue?.prefix(8) ?? "-")" }.joined(separator: ",")
+            return "\(record.resourceVersion)\t\(record.time.timeIntervalSince1970)\t\(record.kind)"
+                + "\t\(record.namespace ?? "")/\(record.name)\t\(changes)"
+        }
+        try? rolloutLines.joined(separator: "\n").write(
+            toFile: "\(options.directory)/rollouts.tsv", atomically: true, encoding: .utf8)
         return result
     }
 

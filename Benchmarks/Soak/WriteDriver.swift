@@ -17,7 +17,7 @@ final class WriteDriver: Sendable {
     let log = WriteLog()
     private let sequence = Atomic<Int>(0)
     private let workers = DispatchQueue(label: "soak.driver", attributes: .concurrent)
-    private let slots = DispatchSemaphore(value: 6)
+    private let slots = DispatchSemaphore(value: 8)
 
     init(kubeconfigPath: String, layout: SoakLayout, logger: Logger) throws(SoakError) {
         let configuration: KubeConfiguration
@@ -43,10 +43,13 @@ final class WriteDriver: Sendable {
             if next > now { Thread.sleep(forTimeInterval: Self.seconds(now.duration(to: next))) }
             let plan = choose(&random)
             next += interval * plan.count
-            slots.wait()
-            workers.async { [self] in
-                for write in plan { perform(write) }
-                slots.signal()
+            // A burst's writes go out side by side, so they land inside one coalesce window.
+            for write in plan {
+                slots.wait()
+                workers.async { [self] in
+                    perform(write)
+                    slots.signal()
+                }
             }
         }
         workers.sync(flags: .barrier) {}
