@@ -22,15 +22,19 @@ public struct KubeWorkloadReloader: WorkloadReloader {
     private let now: @Sendable () -> Int64
     private let sleep: @Sendable (Duration) -> Void
     let events: (any ReloadEventSink)?
+    private let currentContent: CurrentContent?
 
     /// - Parameters:
     ///   - resumer: arms the resume timer of each pause written; nil leaves resumes to `resumeExpired`.
     ///   - attempts: GET-plan-write rounds when the object changes under the write (409, failed `test`).
     ///   - now: Unix seconds (Argo `restartAt`, `observedAt`, `paused-at`).
+    ///   - currentContent: with several replicas (`--enable-ha`), re-reads the workload's configs before each write
+    ///     and makes the write conditional on the workload's resourceVersion (see `CurrentContent`).
     public init(
         client: KubeClient, options: PolicyOptions, resumer: PauseResumer? = nil, logger: Logger, attempts: Int = 3,
         now: @escaping @Sendable () -> Int64 = UnixTime.now,
-        sleep: @escaping @Sendable (Duration) -> Void = KubeClient.threadSleep, events: (any ReloadEventSink)? = nil
+        sleep: @escaping @Sendable (Duration) -> Void = KubeClient.threadSleep, events: (any ReloadEventSink)? = nil,
+        currentContent: CurrentContent? = nil
     ) {
         self.client = client
         self.options = options
@@ -40,6 +44,7 @@ public struct KubeWorkloadReloader: WorkloadReloader {
         self.now = now
         self.sleep = sleep
         self.events = events
+        self.currentContent = currentContent
     }
 
     public func reload(_ workload: WorkloadRef, plans: [PlannedReload]) -> ReloadOutcome {
@@ -51,19 +56,31 @@ public struct KubeWorkloadReloader: WorkloadReloader {
             } catch {
                 return failed(workload, plans, error, step: "get")
             }
+            var batch = plans
+            if let currentContent {
+                switch currentContent.batch(plans, object: object, kind: workload.kind) {
+                case .success(let current):
+                    batch = current
+                case .failure(let failure):
+                    logger.warning(
+                        "reload failed", metadata: metadata(workload, outcome: "retry", reason: "\(failure)"))
+                    return .retryableFailure
+                }
+            }
             let unixSeconds = now()
-            let plan = Self.plan(plans, object: object, kind: workload.kind, options: options, now: unixSeconds)
+            let plan = Self.plan(batch, object: object, kind: workload.kind, options: options, now: unixSeconds)
             logPause(plan.pause, workload: workload)
             let reloadPlan = plan.reload
             if case .none(let reason) = reloadPlan.action {
                 var fields = metadata(workload, outcome: "skipped", reason: reason.rawValue)
                 fields["reloader.skip_label"] = "\(reason.metricLabel)"
-                fields["reloader.configs"] = "\(plans.map(\.config.description).joined(separator: ", "))"
+                fields["reloader.configs"] = "\(batch.map(\.config.description).joined(separator: ", "))"
                 logger.info("reload skipped", metadata: fields)
                 return .skipped(reason)
             }
             do {
-                try carryOut(reloadPlan.action, workload: workload)
+                let precondition = currentContent == nil ? nil : object[path: ["metadata", "resourceVersion"]]
+                try carryOut(Self.conditional(reloadPlan.action, on: precondition), workload: workload)
             } catch {
                 if Self.isStale(error, action: reloadPlan.action) {
                     logger.notice(
@@ -76,7 +93,7 @@ public struct KubeWorkloadReloader: WorkloadReloader {
             }
             let uid = object[path: ["metadata", "uid"]]?.stringValue
             for change in reloadPlan.changes {
-                logReloaded(change, workload: workload, batchSize: plans.count, pause: reloadPlan.pause)
+                logReloaded(change, workload: workload, batchSize: batch.count, pause: reloadPlan.pause)
                 events?.reloaded(workload, uid: uid, change: change)
             }
             if let pause = reloadPlan.pause {
@@ -109,6 +126,15 @@ public struct KubeWorkloadReloader: WorkloadReloader {
         let reload = ReloadBatchPlanner.plan(
             changes, workload: object, kind: kind, options: options, pause: pause, now: now)
         return (reload, pause)
+    }
+
+    /// A merge or strategic merge patch that names the resourceVersion it was planned on, so the API server refuses
+    /// it (409) if the workload changed since (another replica's reload): it is planned again on a fresh read. A
+    /// JSON patch is guarded by its `test` ops already; creating a Job has nothing to guard.
+    static func conditional(_ action: ReloadAction, on resourceVersion: JSONValue?) -> ReloadAction {
+        guard let resourceVersion, case .patch(let type, var body) = action, type != .json else { return action }
+        body.set(["metadata", "resourceVersion"], to: resourceVersion)
+        return .patch(type, body: body)
     }
 
     private func carryOut(_ action: ReloadAction, workload: WorkloadRef) throws(KubeClientError) {

@@ -55,9 +55,15 @@ public final class ReloadEngine: Sendable {
             : nil
         self.resumer = resumer
         let events = writes ? KubeEventRecorder(client: client, logger: Logger(label: "reloader.events")) : nil
+        // Several replicas review a share of the writes each: a write carries every config's current content.
+        let currentContent =
+            configuration.leaderElection.isEnabled
+            ? CurrentContent(
+                reader: reader, options: .init(policy: policy, filter: filter), namespaceLabels: namespaceLabels)
+            : nil
         let reloader = KubeWorkloadReloader(
             client: client, options: policy, resumer: resumer, logger: Logger(label: "reloader.reload"),
-            events: events)
+            events: events, currentContent: currentContent)
         queue = ReloadQueue(
             options: configuration.reloadQueueOptions, reader: reader, reloader: reloader,
             logger: Logger(label: "reloader.queue"))
