@@ -145,7 +145,7 @@ let package = Package(
             swiftSettings: strict),
         .testTarget(
             name: "SoakTests",
-            dependencies: ["Soak", "KubeSim", "Reloader"],
+            dependencies: ["Soak", "KubeSim", "Reloader", "TestSupport"],
             swiftSettings: strict),
         .testTarget(
             name: "IntegrationTests",

@@ -74,7 +74,7 @@ final class ChaosLoop {
     private func injectFault(_ random: inout SplitMix64) throws {
         let verb = Self.verbs[Int(random.next() % UInt64(Self.verbs.count))]
         let resource = Self.resources[Int(random.next() % UInt64(Self.resources.count))]
-        let count = 3 + Int(random.next() % 28)
+        let count = 10 + Int(random.next() % 71)
         var rule: JSONValue = [
             "userAgent": "reloader/", "verb": .string(verb), "resource": .string(resource),
             "count": .number("\(count)"),

@@ -1,6 +1,7 @@
 import Foundation
 import Glibc
 import Reloader
+import Synchronization
 
 /// One reloader replica: the real executable as a child process with `--enable-ha` and its pod identity
 /// (`POD_NAME`, `POD_NAMESPACE`), both listeners on 127.0.0.1:0 (ports read back from its "serving" log line), the
@@ -18,6 +19,9 @@ final class ReplicaProcess: @unchecked Sendable {
     var pid: Int32 { process.processIdentifier }
     var isRunning: Bool { process.isRunning }
     var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
+
+    /// Every replica started by this process, so a signal can stop them all (`SoakRun.killReplicas`).
+    static let started = Mutex<[ReplicaProcess]>([])
 
     private init(name: String, process: Process, logPath: String, ports: (webhook: Int, metrics: Int)) {
         self.name = name
@@ -51,7 +55,9 @@ final class ReplicaProcess: @unchecked Sendable {
         while ContinuousClock.now < deadline {
             let log = (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
             if let ports = servingPorts(in: log) {
-                return ReplicaProcess(name: name, process: process, logPath: logPath, ports: ports)
+                let replica = ReplicaProcess(name: name, process: process, logPath: logPath, ports: ports)
+                started.withLock { $0.append(replica) }
+                return replica
             }
             if !process.isRunning { throw .replicaExited(name: name, log: log) }
             usleep(20_000)

@@ -57,6 +57,7 @@ final class SoakCertificates {
         let versioned = "..\(version)"
         let link = "\(servingDirectory)/..data_tmp"
         do {
+            try? manager.removeItem(atPath: "\(servingDirectory)/\(versioned)")
             try manager.createDirectory(atPath: "\(servingDirectory)/\(versioned)", withIntermediateDirectories: true)
             for file in ["tls.crt", "tls.key"] {
                 try manager.copyItem(atPath: "\(staging)/\(file)", toPath: "\(servingDirectory)/\(versioned)/\(file)")

@@ -20,8 +20,13 @@ public struct SoakOptions: Sendable {
     public var leaseDuration = "4s"
     public var renewDeadline = "3s"
     public var retryPeriod = "500ms"
+    /// `--kube-api-qps` and `--kube-api-burst`. Each resync pass of the leader reads every config (1,800 GETs at the
+    /// default scale): at the default 50/s a pass would outlast a 15 s resync period, and the reconciler's plans
+    /// would queue behind the reads without end.
+    public var apiQPS = 300
+    public var apiBurst = 600
     /// The longest the quiesce phase may take before the run fails.
-    public var quiesceTimeout: Duration = .seconds(180)
+    public var quiesceTimeout: Duration = .seconds(300)
     /// The seed of every random choice (layout, writes, chaos), printed so a failing run can be replayed.
     public var seed: UInt64 = 7
     /// The `reloader` executable the replicas run.
@@ -68,7 +73,8 @@ public struct SoakOptions: Sendable {
         [
             "--enable-ha", "--leader-election-lease-duration=\(leaseDuration)",
             "--leader-election-renew-deadline=\(renewDeadline)", "--leader-election-retry-period=\(retryPeriod)",
-            "--resync-period=\(resyncPeriod)", "--coalesce-window=\(coalesceWindow)",
+            "--resync-period=\(resyncPeriod)", "--coalesce-window=\(coalesceWindow)", "--kube-api-qps=\(apiQPS)",
+            "--kube-api-burst=\(apiBurst)",
         ]
     }
 

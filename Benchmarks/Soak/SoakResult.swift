@@ -22,10 +22,12 @@ public struct SoakResult: Sendable {
     public var maxQueueDepth: Int
     public var peakResidentKiB: Int
     public var chaosErrors: [String]
+    /// Why the end of the run did not settle (queues never empty, no leader), nil when it did.
+    public var quiesceFailure: String?
     public var elapsed: Duration
 
-    /// Zero missed and zero extra, nothing paused, a consistent log, and every chaos action carried out.
-    public var passed: Bool { verdict.passed && chaosErrors.isEmpty }
+    /// Zero missed and zero extra, nothing paused, a consistent log, every chaos action carried out, and a settled end.
+    public var passed: Bool { verdict.passed && chaosErrors.isEmpty && quiesceFailure == nil }
 
     public var summary: String {
         let v = verdict
@@ -54,6 +56,7 @@ public struct SoakResult: Sendable {
             "  peak RSS (replica):  \(String(format: "%.1f", Double(peakResidentKiB) / 1024)) MiB",
         ]
         for error in chaosErrors.prefix(5) { lines.append("  chaos error: \(error)") }
+        if let quiesceFailure { lines.append("  did not settle: \(quiesceFailure)") }
         for finding in v.findings { lines.append("  \(finding)") }
         lines.append(passed ? "PASS: zero missed, zero extra" : "FAIL: see the findings above")
         return lines.joined(separator: "\n")

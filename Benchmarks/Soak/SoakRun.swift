@@ -80,9 +80,16 @@ public enum SoakRun {
 
         sim.handler.faults.clear()
         try replicas.restartDown()
-        try Quiesce.settle(
-            replicas: replicas, rollouts: { sim.store.rollouts().count }, timeout: options.quiesceTimeout,
-            progress: progress)
+        // A run that does not settle is still judged (its findings say what was left undone), and fails.
+        var quiesceFailure: String?
+        do {
+            try Quiesce.settle(
+                replicas: replicas, rollouts: { sim.store.rollouts().count }, timeout: options.quiesceTimeout,
+                progress: progress)
+        } catch {
+            quiesceFailure = "\(error)"
+            progress("quiesce failed: \(error)")
+        }
 
         let verdict = SoakOracle.judge(
             try OracleInput.collect(
@@ -98,7 +105,7 @@ public enum SoakRun {
             restarts: replicas.restarts, rotations: chaos.rotations,
             admissionErrors: (admission.reloader, admission.policy), webhookCalls: admission.calls,
             deniedByPolicy: policy.deniedCount, maxQueueDepth: replicas.maxDepth,
-            peakResidentKiB: replicas.peakResidentKiB, chaosErrors: chaos.errors,
+            peakResidentKiB: replicas.peakResidentKiB, chaosErrors: chaos.errors, quiesceFailure: quiesceFailure,
             elapsed: ContinuousClock.now - started)
         try? driver.log.all.map(\.line).joined(separator: "\n").write(
             toFile: "\(options.directory)/writes.tsv", atomically: true, encoding: .utf8)
@@ -110,6 +117,11 @@ public enum SoakRun {
         try? rolloutLines.joined(separator: "\n").write(
             toFile: "\(options.directory)/rollouts.tsv", atomically: true, encoding: .utf8)
         return result
+    }
+
+    /// SIGKILLs every replica this process started (for a signal handler: the run is being abandoned).
+    public static func killReplicas() {
+        for replica in ReplicaProcess.started.withLock({ $0 }) { replica.kill() }
     }
 
     private static func register(_ configuration: JSONValue, in store: ObjectStore) throws(SoakError) {

@@ -11,6 +11,17 @@ let reloader =
 let directory =
     environment["SOAK_DIR"].flatMap { $0.isEmpty ? nil : $0 }
     ?? FileManager.default.temporaryDirectory.appendingPathComponent("soak-\(getpid())").path
+// Ctrl-C or a SIGTERM abandons the run: the replicas go with it.
+let signalSources = [SIGINT, SIGTERM].map { number in
+    signal(number, SIG_IGN)
+    let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+    source.setEventHandler {
+        SoakRun.killReplicas()
+        exit(128 + number)
+    }
+    source.resume()
+    return source
+}
 do {
     let options = try SoakOptions.fromEnvironment(environment, reloaderPath: reloader, directory: directory)
     guard FileManager.default.isExecutableFile(atPath: reloader) else {
