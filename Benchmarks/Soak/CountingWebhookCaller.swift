@@ -8,6 +8,7 @@ struct CountingWebhookCaller: WebhookCaller {
     private let inner: any WebhookCaller
     private let failures = Failures()
 
+    /// The counters, shared by every copy of the caller (kube-sim copies the struct). Thread-safe: atomics.
     final class Failures: Sendable {
         let reloader = Atomic<Int>(0)
         let policy = Atomic<Int>(0)

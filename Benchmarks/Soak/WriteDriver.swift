@@ -55,6 +55,7 @@ final class WriteDriver: Sendable {
         workers.sync(flags: .barrier) {}
     }
 
+    /// One write the pacing thread chose: its kind and its config (the content token is drawn when it is sent).
     struct PlannedWrite {
         var kind: WriteRecord.Kind
         var config: ConfigRef
