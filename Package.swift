@@ -102,6 +102,24 @@ let package = Package(
             ],
             path: "Benchmarks/ReloadBench",
             swiftSettings: strict),
+        // The fault-injection soak (`make soak`, and a short run in `swift test`): kube-sim in process, reloader
+        // replicas as child processes, a write driver, a chaos loop and the oracle. Not TestSupport: a library any
+        // executable may link.
+        .target(
+            name: "Soak",
+            dependencies: [
+                "KubeSim", "Reloader", "WebhookServer",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Benchmarks/Soak",
+            swiftSettings: strict),
+        // `make soak` runs it from a release build, with the release `reloader` beside it; `swift test` runs the
+        // same harness through SoakTests.
+        .executableTarget(
+            name: "soak",
+            dependencies: ["Soak"],
+            path: "Benchmarks/SoakCommand",
+            swiftSettings: strict),
         .target(
             name: "TestSupport",
             dependencies: ["WebhookServer", "COpenSSL"],
@@ -130,6 +148,10 @@ let package = Package(
             dependencies: [
                 "KubeSim", "Reloader", "WebhookServer", "TestSupport", .product(name: "Logging", package: "swift-log"),
             ],
+            swiftSettings: strict),
+        .testTarget(
+            name: "SoakTests",
+            dependencies: ["Soak", "KubeSim", "Reloader", "TestSupport"],
             swiftSettings: strict),
         .testTarget(
             name: "IntegrationTests",

@@ -24,16 +24,20 @@ public struct KubeWorkloadReloader: WorkloadReloader {
     private let sleep: @Sendable (Duration) -> Void
     let events: (any ReloadEventSink)?
     private let metrics: any ReloaderMetricsRecorder
+    private let currentContent: CurrentContent?
 
     /// - Parameters:
     ///   - resumer: arms the resume timer of each pause written; nil leaves resumes to `resumeExpired`.
     ///   - attempts: GET-plan-write rounds when the object changes under the write (409, failed `test`).
     ///   - now: Unix seconds (Argo `restartAt`, `observedAt`, `paused-at`).
+    ///   - currentContent: with several replicas (`--enable-ha`), re-reads the workload's configs before each write
+    ///     and makes the write conditional on the workload's resourceVersion (see `CurrentContent`).
     public init(
         client: KubeClient, options: PolicyOptions, resumer: PauseResumer? = nil, logger: Logger, attempts: Int = 3,
         now: @escaping @Sendable () -> Int64 = UnixTime.now,
         sleep: @escaping @Sendable (Duration) -> Void = KubeClient.threadSleep, events: (any ReloadEventSink)? = nil,
-        metrics: any ReloaderMetricsRecorder = NoReloaderMetrics()
+        metrics: any ReloaderMetricsRecorder = NoReloaderMetrics(),
+        currentContent: CurrentContent? = nil
     ) {
         self.client = client
         self.options = options
@@ -44,6 +48,7 @@ public struct KubeWorkloadReloader: WorkloadReloader {
         self.sleep = sleep
         self.events = events
         self.metrics = metrics
+        self.currentContent = currentContent
     }
 
     public func reload(_ workload: WorkloadRef, plans: [PlannedReload]) -> ReloadOutcome {
@@ -57,19 +62,31 @@ public struct KubeWorkloadReloader: WorkloadReloader {
             } catch {
                 return failed(workload, plans, error, step: "get")
             }
+            var batch = plans
+            if let currentContent {
+                switch currentContent.batch(plans, object: object, kind: workload.kind) {
+                case .success(let current):
+                    batch = current
+                case .failure(let failure):
+                    logger.warning(
+                        "reload failed", metadata: metadata(workload, outcome: "retry", reason: "\(failure)"))
+                    return .retryableFailure
+                }
+            }
             let unixSeconds = now()
-            let plan = Self.plan(plans, object: object, kind: workload.kind, options: options, now: unixSeconds)
+            let plan = Self.plan(batch, object: object, kind: workload.kind, options: options, now: unixSeconds)
             logPause(plan.pause, workload: workload)
             let reloadPlan = plan.reload
             if case .none(let reason) = reloadPlan.action {
                 var fields = metadata(workload, outcome: "skipped", reason: reason.rawValue)
                 fields["reloader.skip_label"] = "\(reason.metricLabel)"
-                fields["reloader.configs"] = "\(plans.map(\.config.description).joined(separator: ", "))"
+                fields["reloader.configs"] = "\(batch.map(\.config.description).joined(separator: ", "))"
                 logger.info("reload skipped", metadata: fields)
                 return .skipped(reason)
             }
             do {
-                try carryOut(reloadPlan.action, workload: workload)
+                let precondition = currentContent == nil ? nil : object[path: ["metadata", "resourceVersion"]]
+                try carryOut(Self.conditional(reloadPlan.action, on: precondition), workload: workload)
                 metrics.actionFinished(workload.kind, succeeded: true, latency: started.duration(to: clock.now))
             } catch {
                 // A stale write failed too: Reloader counts its conflicts as actions in error before retrying.
@@ -85,7 +102,7 @@ public struct KubeWorkloadReloader: WorkloadReloader {
             }
             let uid = object[path: ["metadata", "uid"]]?.stringValue
             for change in reloadPlan.changes {
-                logReloaded(change, workload: workload, batchSize: plans.count, pause: reloadPlan.pause)
+                logReloaded(change, workload: workload, batchSize: batch.count, pause: reloadPlan.pause)
                 events?.reloaded(workload, uid: uid, change: change)
             }
             if let pause = reloadPlan.pause {
@@ -118,6 +135,15 @@ public struct KubeWorkloadReloader: WorkloadReloader {
         let reload = ReloadBatchPlanner.plan(
             changes, workload: object, kind: kind, options: options, pause: pause, now: now)
         return (reload, pause)
+    }
+
+    /// A merge or strategic merge patch that names the resourceVersion it was planned on, so the API server refuses
+    /// it (409) if the workload changed since (another replica's reload): it is planned again on a fresh read. A
+    /// JSON patch is guarded by its `test` ops already; creating a Job has nothing to guard.
+    static func conditional(_ action: ReloadAction, on resourceVersion: JSONValue?) -> ReloadAction {
+        guard let resourceVersion, case .patch(let type, var body) = action, type != .json else { return action }
+        body.set(["metadata", "resourceVersion"], to: resourceVersion)
+        return .patch(type, body: body)
     }
 
     private func carryOut(_ action: ReloadAction, workload: WorkloadRef) throws(KubeClientError) {

@@ -67,9 +67,15 @@ public final class ReloadEngine: Sendable {
         if configuration.alerts.isEnabled, alerts == nil {
             logger.warning("alerts are on, but --dry-run or --webhook-url reloads nothing: no alert will be sent")
         }
+        // Several replicas review a share of the writes each: a write carries every config's current content.
+        let currentContent =
+            configuration.leaderElection.isEnabled
+            ? CurrentContent(
+                reader: reader, options: .init(policy: policy, filter: filter), namespaceLabels: namespaceLabels)
+            : nil
         let reloader = KubeWorkloadReloader(
             client: client, options: policy, resumer: resumer, logger: Logger(label: "reloader.reload"),
-            events: ReloadEventFanOut.combining([events, alerts]), metrics: metrics)
+            events: ReloadEventFanOut.combining([events, alerts]), metrics: metrics, currentContent: currentContent)
         queue = ReloadQueue(
             options: configuration.reloadQueueOptions, reader: reader, reloader: reloader,
             logger: Logger(label: "reloader.queue"), metrics: metrics)

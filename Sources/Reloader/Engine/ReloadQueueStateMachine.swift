@@ -161,6 +161,11 @@ public struct ReloadQueueStateMachine: Sendable {
         var plans: [PlannedReload]
         var unconfirmed: Set<ConfirmationKey> = []
         var phase: Phase
+        /// Per config, the plans a newer one replaced, oldest first: if the newer write turns out not persisted (a
+        /// denied write reviewed after a persisted one), the last of them is confirmed and reloaded instead. Without
+        /// this a denied write would cancel a pending reload, and a workload without a marker yet would never be
+        /// reloaded for the persisted write (the reconciler acts on marked workloads only, contract §6).
+        var replaced: [ConfigRef: [PlannedReload]] = [:]
     }
 
     struct Waiter: Hashable {
@@ -209,12 +214,16 @@ public struct ReloadQueueStateMachine: Sendable {
         let workload = plan.workload
         var batches = workloads[workload] ?? []
         var superseded = false
-        // A newer plan for a config replaces the older one in every batch not yet handed to the reloader.
+        var replaced: [PlannedReload] = []
+        // A newer plan for a config replaces the older one in every batch not yet handed to the reloader; the
+        // older ones are kept aside in case the newer write never lands.
         for index in batches.indices where batches[index].phase.isWaiting {
+            replaced += batches[index].replaced.removeValue(forKey: plan.config) ?? []
             while let at = batches[index].plans.firstIndex(where: { $0.config == plan.config }) {
                 let old = batches[index].plans.remove(at: at)
                 counters.depth -= 1
                 superseded = true
+                replaced.append(old)
                 release(old.confirmationKey, from: &batches[index], workload)
             }
         }
@@ -228,6 +237,7 @@ public struct ReloadQueueStateMachine: Sendable {
             deadlines.push(until, .window(workload, id))
             if superseded { counters.coalesced += 1 }
         }
+        if !replaced.isEmpty, let last = batches.indices.last { batches[last].replaced[plan.config] = replaced }
         counters.depth += 1
         workloads[workload] = batches
         settle(workload, into: &actions)
@@ -252,7 +262,11 @@ public struct ReloadQueueStateMachine: Sendable {
         if satisfied {
             confirmations[key] = nil
             for waiter in confirmation.waiters {
-                update(waiter) { $0.unconfirmed.remove(key) }
+                update(waiter) { batch in
+                    batch.unconfirmed.remove(key)
+                    // The newest write landed: what it replaced is no longer needed.
+                    batch.replaced[key.config] = nil
+                }
             }
             for workload in Set(confirmation.waiters.map(\.workload)) { settle(workload, into: &actions) }
             return actions + reschedule()
@@ -275,6 +289,9 @@ public struct ReloadQueueStateMachine: Sendable {
                     batch.plans.removeAll { $0.confirmationKey == key }
                 }
                 for plan in dropped { drop(plan, reason, into: &actions) }
+                if reason == .notPersisted {
+                    for plan in dropped { restoreReplaced(plan.config, in: waiter, into: &actions) }
+                }
             }
             for workload in Set(confirmation.waiters.map(\.workload)) { settle(workload, into: &actions) }
         } else {
@@ -394,6 +411,24 @@ public struct ReloadQueueStateMachine: Sendable {
             actions.append(.reload(workload, batches[0].plans))
         }
         workloads[workload] = batches.isEmpty ? nil : batches
+    }
+
+    /// The newest plan for `config` in a confirming batch was dropped as not persisted: the plan it replaced (the
+    /// last one kept aside) takes its place and is confirmed in turn.
+    private mutating func restoreReplaced(_ config: ConfigRef, in waiter: Waiter, into actions: inout [Action]) {
+        guard let index = workloads[waiter.workload]?.firstIndex(where: { $0.id == waiter.batch }),
+            var kept = workloads[waiter.workload]![index].replaced[config], let plan = kept.popLast()
+        else { return }
+        workloads[waiter.workload]![index].replaced[config] = kept.isEmpty ? nil : kept
+        workloads[waiter.workload]![index].plans.append(plan)
+        counters.depth += 1
+        let key = plan.confirmationKey
+        workloads[waiter.workload]![index].unconfirmed.insert(key)
+        if confirmations[key] == nil {
+            confirmations[key] = Confirmation()
+            actions.append(.confirm(key, attempt: 1))
+        }
+        confirmations[key]!.waiters.insert(waiter)
     }
 
     /// A batch no longer waits for `key` (its plan was replaced); the read is forgotten when nobody waits for it.

@@ -95,6 +95,46 @@ struct ReloadQueueStateMachineTests {
         #expect(machine.counters.depth == 1)
     }
 
+    @Test("a denied write reviewed after a persisted one: the persisted write is still reloaded")
+    func deniedWriteDoesNotCancelPersisted() {
+        var machine = Machine()
+        let persisted = Self.plan("app-config", "h1")
+        let denied = Self.plan("app-config", "hX")
+        _ = machine.enqueue(persisted, now: Self.t0)
+        _ = machine.enqueue(denied, now: Self.at(100))
+        var now = Self.at(1000)
+        var actions = machine.timerFired(now: now)
+        #expect(Self.confirms(actions) == [Self.key(denied)])
+        for attempt in 1...5 {
+            actions = machine.confirmation(for: Self.key(denied), result: .differs, now: now)
+            if attempt < 5, let at = Self.timers(actions).first {
+                now = at
+                actions = machine.timerFired(now: now)
+            }
+        }
+        #expect(Self.drops(actions).map(\.0) == [denied])
+        #expect(Self.confirms(actions) == [Self.key(persisted)], "the replaced plan is confirmed in its place")
+        #expect(machine.counters.depth == 1)
+        let ready = machine.confirmation(for: Self.key(persisted), result: .matches, now: now + .milliseconds(5))
+        #expect(Self.reloads(ready).map(\.1) == [[persisted]])
+        #expect(machine.reloadFinished(workload: Self.web, result: .success, now: now + .milliseconds(50)).isEmpty)
+        #expect(machine.isIdle && machine.counters.depth == 0)
+    }
+
+    @Test("a replaced plan is forgotten once the newer write is confirmed")
+    func replacedForgottenWhenNewerLands() {
+        var machine = Machine()
+        _ = machine.enqueue(Self.plan("app-config", "h1"), now: Self.t0)
+        _ = machine.enqueue(Self.plan("app-config", "h2"), now: Self.at(100))
+        _ = machine.timerFired(now: Self.at(1000))
+        let ready = machine.confirmation(
+            for: Self.key(Self.plan("app-config", "h2")), result: .matches, now: Self.at(1010))
+        #expect(Self.reloads(ready).map(\.1) == [[Self.plan("app-config", "h2")]])
+        #expect(Self.confirms(ready).isEmpty)
+        #expect(machine.reloadFinished(workload: Self.web, result: .success, now: Self.at(1050)).isEmpty)
+        #expect(machine.isIdle)
+    }
+
     @Test("two plans outside the window give two reloads (C09)")
     func twoWindowsTwoReloads() {
         var machine = Machine()

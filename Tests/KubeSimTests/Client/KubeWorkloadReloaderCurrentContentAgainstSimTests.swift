@@ -1,0 +1,98 @@
+import Testing
+
+@testable import Reloader
+
+/// `KubeWorkloadReloader` with `CurrentContent` (`--enable-ha`), against kube-sim: each replica reviews a share of
+/// the writes, so a write carries every config's current content and is conditional on the workload's
+/// resourceVersion. Regressions of the soak's findings: a burst split over two replicas rolled out twice, and a
+/// plan delayed past a newer rollout rolled the workload back to the older hash.
+@Suite("KubeWorkloadReloader with CurrentContent against kube-sim")
+struct KubeWorkloadReloaderCurrentContentAgainstSimTests {
+    typealias F = ReloadSimFixtures
+
+    let configMaps = ResourcePath(resource: "configmaps", namespace: "default")
+    let secrets = ResourcePath(resource: "secrets", namespace: "default")
+
+    /// `app-config` and `db` at their first content, and `web` carrying the markers of that content.
+    func setUp(_ harness: SimClientHarness) throws -> WorkloadRef {
+        let client = try harness.client()
+        _ = try client.create(configMaps, configMap("v1"))
+        _ = try client.create(secrets, secret("s1"))
+        let env: [JSONValue] = [
+            ["name": .string(F.cmVar), "value": .string(configMapHash("v1"))],
+            ["name": .string(F.secretVar), "value": .string(try secretHash("s1"))],
+        ]
+        try harness.create(F.workload(.deployment, containers: [F.container(env: env)]), .deployment)
+        return F.ref(.deployment)
+    }
+
+    func configMap(_ value: String) -> JSONValue {
+        ["metadata": ["name": "app-config"], "data": ["k": .string(value)]]
+    }
+
+    func secret(_ value: String) -> JSONValue {
+        ["metadata": ["name": "db"], "data": ["p": .string(Base64.encode(Array(value.utf8)))]]
+    }
+
+    func configMapHash(_ value: String) -> String { ContentHash.configMap(data: ["k": value], binaryData: nil) }
+    func secretHash(_ value: String) throws -> String {
+        try ContentHash.secret(data: ["p": Base64.encode(Array(value.utf8))])
+    }
+
+    func reloader(_ harness: SimClientHarness) throws -> KubeWorkloadReloader {
+        let client = try harness.client()
+        return KubeWorkloadReloader(
+            client: client, options: PolicyOptions(), logger: LogRecorder().logger, now: { F.now },
+            currentContent: CurrentContent(reader: KubeConfigReader(client: client), options: .init()))
+    }
+
+    @Test("a burst reviewed by two replicas: the first write carries both configs, the second finds them current")
+    func burstSplitOverReplicas() throws {
+        let harness = try SimClientHarness()
+        defer { harness.stop() }
+        let web = try setUp(harness)
+        let client = try harness.client()
+        _ = try client.update(configMaps.named("app-config"), configMap("v2"))
+        _ = try client.update(secrets.named("db"), secret("s2"))
+
+        // Replica A reviewed the ConfigMap write, replica B the Secret write.
+        let a = try reloader(harness), b = try reloader(harness)
+        #expect(a.reload(web, plans: [F.plan(web, hash: configMapHash("v2"))]) == .success)
+        #expect(
+            b.reload(web, plans: [F.plan(web, .secret, "db", hash: try secretHash("s2"))]) == .skipped(.alreadyCurrent))
+        #expect(try harness.rollouts("Deployment").count == 1)
+        #expect(
+            F.env(try harness.get(web), .deployment) == [
+                F.cmVar: configMapHash("v2"), F.secretVar: try secretHash("s2"),
+            ])
+    }
+
+    @Test("a plan outdated by a newer write carries the newer content; the late plan then writes nothing")
+    func outdatedPlan() throws {
+        let harness = try SimClientHarness()
+        defer { harness.stop() }
+        let web = try setUp(harness)
+        let client = try harness.client()
+        _ = try client.update(configMaps.named("app-config"), configMap("v2"))
+        _ = try client.update(configMaps.named("app-config"), configMap("v3"))
+        let replica = try reloader(harness)
+
+        #expect(replica.reload(web, plans: [F.plan(web, hash: configMapHash("v3"))]) == .success)
+        // The plan confirmed for v2, delayed past the rollout of v3: no rollback.
+        #expect(replica.reload(web, plans: [F.plan(web, hash: configMapHash("v2"))]) == .skipped(.alreadyCurrent))
+        #expect(try harness.rollouts("Deployment").count == 1)
+        #expect(F.env(try harness.get(web), .deployment)[F.cmVar] == configMapHash("v3"))
+    }
+
+    @Test("merge and strategic merge patches carry the resourceVersion they were planned on; JSON patches do not")
+    func conditionalPatch() {
+        let body: JSONValue = ["spec": ["template": [:]]]
+        let guarded = KubeWorkloadReloader.conditional(.patch(.strategicMerge, body: body), on: "42")
+        #expect(
+            guarded
+                == .patch(.strategicMerge, body: ["spec": ["template": [:]], "metadata": ["resourceVersion": "42"]]))
+        #expect(KubeWorkloadReloader.conditional(.patch(.merge, body: body), on: nil) == .patch(.merge, body: body))
+        let json = ReloadAction.patch(.json, body: [["op": "test", "path": "/a", "value": 1]])
+        #expect(KubeWorkloadReloader.conditional(json, on: "42") == json)
+    }
+}
