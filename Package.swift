@@ -42,7 +42,7 @@ let package = Package(
         .target(
             name: "Reloader",
             dependencies: [
-                "WebhookServer", "CCurl",
+                "WebhookServer", "CCurl", "COpenSSL",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Yams", package: "Yams"),

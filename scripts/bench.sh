@@ -152,10 +152,29 @@ free_port() {
 server_pid=
 metrics_port=
 
+# reloader needs an API server since it has an engine (issue 5): an empty kube-sim, started once, so the reviews
+# go through the whole admission path (decode, hash, index look-up) and find no workload to reload.
+kube_sim_kubeconfig=
+start_kube_sim() {
+  [ -n "$kube_sim_kubeconfig" ] && return 0
+  local sim_bin
+  sim_bin=$(release_binary kube-sim)
+  [ -x "$sim_bin" ] || die "no kube-sim at $sim_bin (build it with 'swift build -c release')"
+  kube_sim_kubeconfig=$out/kube-sim/kubeconfig
+  mkdir -p "$out/kube-sim"
+  rm -f "$kube_sim_kubeconfig"
+  "$sim_bin" --listen "127.0.0.1:$(free_port)" --kubeconfig-out "$kube_sim_kubeconfig" \
+    --cert-dir "$out/kube-sim/certs" >"$out/logs/kube-sim.log" 2>&1 &
+  started_pids+=("$!")
+  for _ in $(seq 1 300); do [ -s "$kube_sim_kubeconfig" ] && return 0; sleep 0.1; done
+  die "kube-sim did not write its kubeconfig (see $out/logs/kube-sim.log)"
+}
+
 start_reloader() {
   local port=$1
+  start_kube_sim
   metrics_port=$(free_port)
-  "$reloader_bin" --webhook-address "127.0.0.1:$port" --tls-cert-file "$cert" \
+  "$reloader_bin" --kubeconfig "$kube_sim_kubeconfig" --webhook-address "127.0.0.1:$port" --tls-cert-file "$cert" \
     --tls-private-key-file "$key" --metrics-address "127.0.0.1:$metrics_port" \
     >"$out/logs/reloader.log" 2>&1 &
   server_pid=$!

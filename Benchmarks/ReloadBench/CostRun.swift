@@ -49,8 +49,14 @@ struct CostRun {
             ["--resync-period=\(cluster.options.resyncPeriod)"], readyTimeout: .seconds(900))
         let readiness = Date().timeIntervalSince(started)
         let startupEntries = cluster.reloaderRequests()
+        // Ready means the first index is built; the pass (and its count) ends after the reconcile that follows.
+        try cluster.waitFor(
+            "the first resync pass, reconcile included", timeout: .seconds(900), interval: .milliseconds(20)
+        ) {
+            try cluster.resyncPasses() >= 1
+        }
         let passes = try cluster.resyncPasses()
-        guard passes == 1 else { throw BenchError.unexpected("expected 1 resync pass at readiness, saw \(passes)") }
+        guard passes == 1 else { throw BenchError.unexpected("expected 1 finished resync pass, saw \(passes)") }
         let enqueued = Int(try cluster.metric("reloader_reconcile_enqueued_total") ?? -1)
         guard enqueued == 0 else {
             throw BenchError.unexpected(

@@ -15,8 +15,8 @@ struct ReloaderCommand: ParsableCommand {
         abstract: "Rolls out workloads when the ConfigMaps and Secrets they use change (admission-webhook driven).",
         discussion: """
             Accepts Stakater Reloader's flags as its Helm chart writes them: booleans as --flag, --flag=true or \
-            any Go form (1, 0, t, f, TRUE, False, ...), list flags comma-separated and repeated. Flags marked \
-            "accepted, not acted on yet" are checked but do nothing yet.
+            any Go form (1, 0, t, f, TRUE, False, ...), list flags comma-separated and repeated. The README's flag \
+            reference is generated from the same table as this help.
             """)
 
     @OptionGroup(title: "Reloader flags") var reloader: ReloaderFlags
