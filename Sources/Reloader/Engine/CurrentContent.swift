@@ -5,9 +5,11 @@
 /// forward again). Right before a write, `KubeWorkloadReloader` therefore asks this type for the batch to write:
 /// every config the batch names and every config the workload carries a marker of is read once, the batch's
 /// hashes become the current ones, and each stale marker of another config joins the batch, decided as the
-/// reconciler decides it (`ReconcilePlanner`). The write then carries the workload's resourceVersion, so two
-/// replicas writing at once cannot undo each other (409, read again). Costs one GET per config of the workload per
-/// reload, so it is on with `--enable-ha` only. Immutable; safe on any thread (reads block the calling thread).
+/// reconciler decides it (`ReconcilePlanner`). A batch that finds such changes first waits one coalesce window
+/// (`ReloadOutcome.settle`), once: the reads are one at a time, so they can straddle a burst still landing, and
+/// writing then would roll out half of it now and the rest later. The write then carries the workload's
+/// resourceVersion, so two replicas writing at once cannot undo each other (409, read again). Costs one GET per
+/// config of the workload per reload, so it is on with `--enable-ha` only. Immutable; safe on any thread (reads block the calling thread).
 public struct CurrentContent: Sendable {
     private let reader: any ConfigStateReader
     private let options: Reconciler.Options

@@ -66,6 +66,16 @@ public struct KubeWorkloadReloader: WorkloadReloader {
             if let currentContent {
                 switch currentContent.batch(plans, object: object, kind: workload.kind) {
                 case .success(let current):
+                    let found = current.filter { plan in !plans.contains { $0.config == plan.config } }
+                    if !found.isEmpty, !plans.contains(where: \.discovered) {
+                        logger.info(
+                            "configs changed beyond this reload; writing after one coalesce window",
+                            metadata: metadata(workload, outcome: "settle", reason: "content changed elsewhere")
+                                .merging(
+                                    ["reloader.configs": "\(found.map(\.config.description).joined(separator: ", "))"],
+                                    uniquingKeysWith: { $1 }))
+                        return .settle(found)
+                    }
                     batch = current
                 case .failure(let failure):
                     logger.warning(

@@ -17,6 +17,9 @@ public struct PlannedReload: Sendable, Hashable, CustomStringConvertible {
     /// confirm it persisted (a SecretProviderClass has no content of its own to read). nil for ConfigMaps and
     /// Secrets, which are read back by `config`'s name.
     public var sourceName: String?
+    /// Found stale right before a write (`CurrentContent`, with several replicas) rather than reviewed here: the
+    /// batch that holds it already waited one coalesce window for the rest of its burst (`ReloadOutcome.settle`).
+    public var discovered = false
 
     public init(
         workload: WorkloadRef, config: ConfigRef, hash: String, trigger: ReloadDecision.Trigger,

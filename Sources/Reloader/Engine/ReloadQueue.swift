@@ -159,6 +159,7 @@ public final class ReloadQueue: ReloadSink, @unchecked Sendable {
         case .success: metrics.reloadExecuted(succeeded: true, namespace: workload.namespace)
         case .skipped(let reason): metrics.skipped(reason.skipMetricReason)
         case .retryableFailure, .permanentFailure: metrics.error(.handlerError)
+        case .settle: break
         }
     }
 

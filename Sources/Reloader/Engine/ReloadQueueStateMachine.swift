@@ -33,6 +33,12 @@ public enum ReloadOutcome: Sendable, Hashable {
     case retryableFailure
     /// 404, 403, 422: another try gives the same answer.
     case permanentFailure
+    /// Nothing was written: right before the write, the configs as read (`CurrentContent`, with several replicas)
+    /// held content changes this batch does not carry, reviewed by another replica or still landing (a burst whose
+    /// writes straddled the reads). These plans, for those changes, join the batch, which is written once one
+    /// coalesce window later, so a burst reviewed by several replicas rolls out once and not half now, half later.
+    /// A batch waits like this at most once: its joined plans are marked `discovered`.
+    case settle([PlannedReload])
 }
 
 /// The reload queue's decisions (DESIGN §2, §4): coalesce plans per workload within the coalesce window, confirm
@@ -147,12 +153,14 @@ public struct ReloadQueueStateMachine: Sendable {
             case ready
             case reloading(attempt: Int)
             case backoff(attempt: Int, until: Instant)
+            /// Waiting one coalesce window for the rest of a burst (`ReloadOutcome.settle`); not a retry.
+            case settling(attempt: Int, until: Instant)
 
             /// Not yet handed to the reloader: later plans may replace this batch's plans.
             var isWaiting: Bool {
                 switch self {
                 case .collecting, .confirming, .ready: true
-                case .reloading, .backoff: false
+                case .reloading, .backoff, .settling: false
                 }
             }
         }
@@ -318,7 +326,19 @@ public struct ReloadQueueStateMachine: Sendable {
             let until = now + backoff(options.reloadBackoff, attempt: attempt)
             batches[0].phase = .backoff(attempt: attempt, until: until)
             deadlines.push(until, .reloadRetry(workload, first.id))
-        case .retryableFailure, .permanentFailure:
+        case .settle(let found) where !first.plans.contains(where: \.discovered):
+            let joining = Self.joining(found, batch: first.plans)
+            batches[0].plans += joining
+            counters.depth += joining.count
+            let until = now + options.coalesceWindow
+            batches[0].phase = .settling(attempt: attempt, until: until)
+            deadlines.push(until, .reloadRetry(workload, first.id))
+        case .settle where attempt < options.reloadAttempts:
+            // Already waited once (a reloader that asks again breaks its side of the deal): a retry, bounded.
+            let until = now + backoff(options.reloadBackoff, attempt: attempt)
+            batches[0].phase = .backoff(attempt: attempt, until: until)
+            deadlines.push(until, .reloadRetry(workload, first.id))
+        case .retryableFailure, .permanentFailure, .settle:
             batches.removeFirst()
             for plan in first.plans { drop(plan, .failed, into: &actions) }
         }
@@ -346,12 +366,17 @@ public struct ReloadQueueStateMachine: Sendable {
                 startConfirming(workload, index, into: &actions)
                 settle(workload, into: &actions)
             case .reloadRetry(let workload, let id):
-                guard let index = workloads[workload]?.firstIndex(where: { $0.id == id }),
-                    case .backoff(let attempt, _) = workloads[workload]![index].phase
-                else { continue }
-                workloads[workload]![index].phase = .reloading(attempt: attempt + 1)
+                guard let index = workloads[workload]?.firstIndex(where: { $0.id == id }) else { continue }
+                switch workloads[workload]![index].phase {
+                case .backoff(let attempt, _):
+                    workloads[workload]![index].phase = .reloading(attempt: attempt + 1)
+                    counters.reloadRetries += 1
+                case .settling(let attempt, _):
+                    workloads[workload]![index].phase = .reloading(attempt: attempt)
+                default:
+                    continue
+                }
                 counters.reloadsStarted += 1
-                counters.reloadRetries += 1
                 actions.append(.reload(workload, workloads[workload]![index].plans))
             }
         }
@@ -359,6 +384,17 @@ public struct ReloadQueueStateMachine: Sendable {
     }
 
     /// Whether a deadline in the heap still stands.
+    /// The plans a `.settle` brings that the batch does not hold yet (one per config), marked `discovered`.
+    private static func joining(_ found: [PlannedReload], batch: [PlannedReload]) -> [PlannedReload] {
+        var joining: [PlannedReload] = []
+        for var plan in found where !batch.contains(where: { $0.config == plan.config }) {
+            guard !joining.contains(where: { $0.config == plan.config }) else { continue }
+            plan.discovered = true
+            joining.append(plan)
+        }
+        return joining
+    }
+
     private func isCurrent(_ at: Instant, _ item: DeadlineHeap.Item) -> Bool {
         switch item {
         case .confirmation(let key):
@@ -366,10 +402,10 @@ public struct ReloadQueueStateMachine: Sendable {
         case .window(let workload, let id):
             return workloads[workload]?.first(where: { $0.id == id })?.phase == .collecting(until: at)
         case .reloadRetry(let workload, let id):
-            guard case .backoff(_, let until)? = workloads[workload]?.first(where: { $0.id == id })?.phase else {
-                return false
+            switch workloads[workload]?.first(where: { $0.id == id })?.phase {
+            case .backoff(_, let until)?, .settling(_, let until)?: return until == at
+            default: return false
             }
-            return until == at
         }
     }
 

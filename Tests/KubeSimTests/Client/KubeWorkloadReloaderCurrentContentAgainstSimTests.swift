@@ -1,3 +1,4 @@
+import TestSupport
 import Testing
 
 @testable import Reloader
@@ -46,7 +47,7 @@ struct KubeWorkloadReloaderCurrentContentAgainstSimTests {
             currentContent: CurrentContent(reader: KubeConfigReader(client: client), options: .init()))
     }
 
-    @Test("a burst reviewed by two replicas: the first write carries both configs, the second finds them current")
+    @Test("a burst reviewed by two replicas: the first waits one window for it, then writes both; the second skips")
     func burstSplitOverReplicas() throws {
         let harness = try SimClientHarness()
         defer { harness.stop() }
@@ -57,14 +58,70 @@ struct KubeWorkloadReloaderCurrentContentAgainstSimTests {
 
         // Replica A reviewed the ConfigMap write, replica B the Secret write.
         let a = try reloader(harness), b = try reloader(harness)
-        #expect(a.reload(web, plans: [F.plan(web, hash: configMapHash("v2"))]) == .success)
-        #expect(
-            b.reload(web, plans: [F.plan(web, .secret, "db", hash: try secretHash("s2"))]) == .skipped(.alreadyCurrent))
+        let secretPlan = F.plan(web, .secret, "db", hash: try secretHash("s2"))
+        let outcome = a.reload(web, plans: [F.plan(web, hash: configMapHash("v2"))])
+        #expect(outcome == .settle([secretPlan]))
+        #expect(try harness.rollouts("Deployment").isEmpty)
+        // The queue adds the found plan, marked, and calls again one window later: no second wait.
+        var found = secretPlan
+        found.discovered = true
+        #expect(a.reload(web, plans: [F.plan(web, hash: configMapHash("v2")), found]) == .success)
+        #expect(b.reload(web, plans: [secretPlan]) == .skipped(.alreadyCurrent))
         #expect(try harness.rollouts("Deployment").count == 1)
         #expect(
             F.env(try harness.get(web), .deployment) == [
                 F.cmVar: configMapHash("v2"), F.secretVar: try secretHash("s2"),
             ])
+    }
+
+    @Test("a batch that already waited once writes what it finds, even if more changed meanwhile")
+    func settlesOnce() throws {
+        let harness = try SimClientHarness()
+        defer { harness.stop() }
+        let web = try setUp(harness)
+        let client = try harness.client()
+        _ = try client.update(configMaps.named("app-config"), configMap("v2"))
+        _ = try client.update(secrets.named("db"), secret("s2"))
+        let replica = try reloader(harness)
+        var found = F.plan(web, .secret, "db", hash: try secretHash("s1"))
+        found.discovered = true
+        // The Secret changed again after the wait: the write carries its newest content, without a second wait.
+        _ = try client.update(secrets.named("db"), secret("s3"))
+        #expect(replica.reload(web, plans: [F.plan(web, hash: configMapHash("v2")), found]) == .success)
+        #expect(
+            F.env(try harness.get(web), .deployment) == [
+                F.cmVar: configMapHash("v2"), F.secretVar: try secretHash("s3"),
+            ])
+        #expect(try harness.rollouts("Deployment").count == 1)
+    }
+
+    @Test("through the queue: a plan for one config of a burst waits one more window and rolls out both, once")
+    func settleThroughTheQueue() async throws {
+        let harness = try SimClientHarness()
+        defer { harness.stop() }
+        let web = try setUp(harness)
+        let client = try harness.client()
+        _ = try client.update(configMaps.named("app-config"), configMap("v2"))
+        _ = try client.update(secrets.named("db"), secret("s2"))
+        let window = Duration.milliseconds(300)
+        let queue = ReloadQueue(
+            options: .init(coalesceWindow: window), reader: KubeConfigReader(client: client),
+            reloader: try reloader(harness), logger: LogRecorder().logger)
+        defer { queue.stop() }
+        let started = ContinuousClock.now
+        // This replica reviewed only the ConfigMap write; another replica reviewed the Secret's.
+        queue.enqueue(F.plan(web, hash: configMapHash("v2")))
+        try await waitUntil("the queue is idle after one rollout") {
+            try queue.isIdle && harness.rollouts("Deployment").count == 1
+        }
+        #expect(ContinuousClock.now - started >= window * 2)
+        #expect(
+            F.env(try harness.get(web), .deployment) == [
+                F.cmVar: configMapHash("v2"), F.secretVar: try secretHash("s2"),
+            ])
+        #expect(queue.counters.reloadsStarted == 2)
+        #expect(queue.counters.reloadRetries == 0)
+        #expect(queue.counters.reloadsSucceeded == 1)
     }
 
     @Test("a plan outdated by a newer write carries the newer content; the late plan then writes nothing")
