@@ -68,6 +68,12 @@ extension KubeWorkloadReloader {
         }
     }
 
+    func logSettle(_ workload: WorkloadRef, found: [PlannedReload]) {
+        var fields = metadata(workload, outcome: "settle", reason: "content changed beyond this reload")
+        fields["reloader.configs"] = "\(found.map(\.config.description).joined(separator: ", "))"
+        logger.info("configs changed beyond this reload; writing after one coalesce window", metadata: fields)
+    }
+
     func metadata(_ workload: WorkloadRef, outcome: String, reason: String?) -> Logger.Metadata {
         var fields: Logger.Metadata = [
             "k8s.kind": "\(workload.kind.rawValue)", "k8s.namespace": "\(workload.namespace)",

@@ -66,16 +66,6 @@ public struct KubeWorkloadReloader: WorkloadReloader {
             if let currentContent {
                 switch currentContent.batch(plans, object: object, kind: workload.kind) {
                 case .success(let current):
-                    let found = current.filter { plan in !plans.contains { $0.config == plan.config } }
-                    if !found.isEmpty, !plans.contains(where: \.discovered) {
-                        logger.info(
-                            "configs changed beyond this reload; writing after one coalesce window",
-                            metadata: metadata(workload, outcome: "settle", reason: "content changed elsewhere")
-                                .merging(
-                                    ["reloader.configs": "\(found.map(\.config.description).joined(separator: ", "))"],
-                                    uniquingKeysWith: { $1 }))
-                        return .settle(found)
-                    }
                     batch = current
                 case .failure(let failure):
                     logger.warning(
@@ -85,6 +75,13 @@ public struct KubeWorkloadReloader: WorkloadReloader {
             }
             let unixSeconds = now()
             let plan = Self.plan(batch, object: object, kind: workload.kind, options: options, now: unixSeconds)
+            if currentContent != nil, !plans.contains(where: \.discovered) {
+                let found = Self.unplanned(plan.reload.changes, batch: batch, plans: plans)
+                if !found.isEmpty {
+                    logSettle(workload, found: found)
+                    return .settle(found)
+                }
+            }
             logPause(plan.pause, workload: workload)
             let reloadPlan = plan.reload
             if case .none(let reason) = reloadPlan.action {
@@ -150,6 +147,18 @@ public struct KubeWorkloadReloader: WorkloadReloader {
     /// A merge or strategic merge patch that names the resourceVersion it was planned on, so the API server refuses
     /// it (409) if the workload changed since (another replica's reload): it is planned again on a fresh read. A
     /// JSON patch is guarded by its `test` ops already; creating a Job has nothing to guard.
+    /// The batch's plans this write would carry out with content the batch was not planned with: another config's
+    /// change (a stale marker, reviewed by another replica), or a newer write of a planned config (a plan made by the
+    /// reconciler, or delayed, meeting a burst as it lands). Content the workload already carries is not a change.
+    static func unplanned(
+        _ changes: [ConfigChange], batch: [PlannedReload], plans: [PlannedReload]
+    ) -> [PlannedReload] {
+        batch.filter { plan in
+            !plans.contains(plan)
+                && changes.contains { $0.config == plan.config && $0.hashToWrite == plan.hash }
+        }
+    }
+
     static func conditional(_ action: ReloadAction, on resourceVersion: JSONValue?) -> ReloadAction {
         guard let resourceVersion, case .patch(let type, var body) = action, type != .json else { return action }
         body.set(["metadata", "resourceVersion"], to: resourceVersion)

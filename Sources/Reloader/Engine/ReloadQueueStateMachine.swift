@@ -34,10 +34,11 @@ public enum ReloadOutcome: Sendable, Hashable {
     /// 404, 403, 422: another try gives the same answer.
     case permanentFailure
     /// Nothing was written: right before the write, the configs as read (`CurrentContent`, with several replicas)
-    /// held content changes this batch does not carry, reviewed by another replica or still landing (a burst whose
-    /// writes straddled the reads). These plans, for those changes, join the batch, which is written once one
-    /// coalesce window later, so a burst reviewed by several replicas rolls out once and not half now, half later.
-    /// A batch waits like this at most once: its joined plans are marked `discovered`.
+    /// held content this batch was not planned with (another config's change, reviewed by another replica, or a
+    /// newer write of a planned config), possibly a burst still landing as the reads went by. These plans, for that
+    /// content, join the batch (replacing its plan for the same config), which is written one coalesce window later,
+    /// so a burst rolls out once and not half now, half later. A batch waits like this at most once: the plans it
+    /// gained are marked `discovered`.
     case settle([PlannedReload])
 }
 
@@ -326,15 +327,17 @@ public struct ReloadQueueStateMachine: Sendable {
             let until = now + backoff(options.reloadBackoff, attempt: attempt)
             batches[0].phase = .backoff(attempt: attempt, until: until)
             deadlines.push(until, .reloadRetry(workload, first.id))
-        case .settle(let found) where !first.plans.contains(where: \.discovered):
-            let joining = Self.joining(found, batch: first.plans)
-            batches[0].plans += joining
-            counters.depth += joining.count
+        case .settle(let found)
+        where !first.plans.contains(where: \.discovered)
+            && Self.settled(first.plans, found: found).contains(where: \.discovered):
+            batches[0].plans = Self.settled(first.plans, found: found)
+            counters.depth += batches[0].plans.count - first.plans.count
             let until = now + options.coalesceWindow
             batches[0].phase = .settling(attempt: attempt, until: until)
             deadlines.push(until, .reloadRetry(workload, first.id))
         case .settle where attempt < options.reloadAttempts:
-            // Already waited once (a reloader that asks again breaks its side of the deal): a retry, bounded.
+            // Already waited once, or nothing new was found (a reloader asking that breaks its side of the deal):
+            // a retry, bounded.
             let until = now + backoff(options.reloadBackoff, attempt: attempt)
             batches[0].phase = .backoff(attempt: attempt, until: until)
             deadlines.push(until, .reloadRetry(workload, first.id))
@@ -384,15 +387,19 @@ public struct ReloadQueueStateMachine: Sendable {
     }
 
     /// Whether a deadline in the heap still stands.
-    /// The plans a `.settle` brings that the batch does not hold yet (one per config), marked `discovered`.
-    private static func joining(_ found: [PlannedReload], batch: [PlannedReload]) -> [PlannedReload] {
-        var joining: [PlannedReload] = []
-        for var plan in found where !batch.contains(where: { $0.config == plan.config }) {
-            guard !joining.contains(where: { $0.config == plan.config }) else { continue }
+    /// The batch after a `.settle`: each found plan, marked `discovered`, replaces the batch's plan for its config
+    /// (the same config at a newer hash) or joins it; one plan per config.
+    private static func settled(_ plans: [PlannedReload], found: [PlannedReload]) -> [PlannedReload] {
+        var result = plans
+        for var plan in found {
             plan.discovered = true
-            joining.append(plan)
+            if let index = result.firstIndex(where: { $0.config == plan.config }) {
+                if result[index].hash != plan.hash { result[index] = plan }
+            } else {
+                result.append(plan)
+            }
         }
-        return joining
+        return result
     }
 
     private func isCurrent(_ at: Instant, _ item: DeadlineHeap.Item) -> Bool {

@@ -74,6 +74,22 @@ struct KubeWorkloadReloaderCurrentContentAgainstSimTests {
             ])
     }
 
+    @Test("a plan meeting a newer write of its own config waits one window before writing it")
+    func newerWriteOfThePlannedConfig() throws {
+        let harness = try SimClientHarness()
+        defer { harness.stop() }
+        let web = try setUp(harness)
+        let client = try harness.client()
+        _ = try client.update(configMaps.named("app-config"), configMap("v2"))
+        // The reconciler planned v2; v3 (perhaps one half of a burst) landed before the write.
+        _ = try client.update(configMaps.named("app-config"), configMap("v3"))
+        let replica = try reloader(harness)
+        #expect(
+            replica.reload(web, plans: [F.plan(web, hash: configMapHash("v2"))])
+                == .settle([F.plan(web, hash: configMapHash("v3"))]))
+        #expect(try harness.rollouts("Deployment").isEmpty)
+    }
+
     @Test("a batch that already waited once writes what it finds, even if more changed meanwhile")
     func settlesOnce() throws {
         let harness = try SimClientHarness()

@@ -42,6 +42,31 @@ struct ReloadQueueStateMachineSettleTests {
         #expect(machine.isIdle)
     }
 
+    @Test("a newer write of a planned config found before the write replaces the plan, marked, after one window")
+    func newerContentOfAPlannedConfig() {
+        var (machine, _) = Self.reloading()
+        let newer = T.plan("app-config", "h2")
+        #expect(
+            machine.reloadFinished(workload: T.web, result: .settle([newer]), now: T.at(1100)) == [
+                .scheduleTimer(at: T.at(2100))
+            ])
+        #expect(machine.counters.depth == 1)
+        var marked = newer
+        marked.discovered = true
+        #expect(machine.timerFired(now: T.at(2100)) == [.reload(T.web, [marked])])
+    }
+
+    @Test("a settle that brings nothing new is a bounded retry, not a wait")
+    func settleWithNothingNew() {
+        var (machine, plan) = Self.reloading()
+        #expect(
+            machine.reloadFinished(workload: T.web, result: .settle([plan]), now: T.at(1100)) == [
+                .scheduleTimer(at: T.at(1600))
+            ])
+        #expect(machine.timerFired(now: T.at(1600)) == [.reload(T.web, [plan])])
+        #expect(machine.counters.reloadRetries == 1)
+    }
+
     @Test("plans for the workload reviewed while it settles wait for it, then go out in their own reload")
     func reviewsDuringTheWait() {
         var (machine, _) = Self.reloading()
