@@ -13,7 +13,9 @@ public import Reloader
 ///   in two rollouts, DESIGN §4 "one rollout per workload per burst");
 /// - paused: a Deployment left with `spec.paused: true`;
 /// - inconsistent: a config whose stored content is not the last content the log says persisted, or a denied or
-///   dry-run write that persisted (the log itself would be wrong, so nothing above could be trusted).
+///   dry-run write that persisted (the log itself would be wrong, so nothing above could be trusted);
+/// - unresolved: a write that got no answer, so the log cannot say whether it persisted: the run is inconclusive
+///   (a rollout carrying its content would be counted extra, a missing one would go unnoticed), and fails.
 /// Pure.
 public enum SoakOracle {
     public struct Rollout: Sendable, Hashable {
@@ -73,10 +75,14 @@ public enum SoakOracle {
         public var splitBursts = 0
         public var paused = 0
         public var inconsistent = 0
+        /// Writes that got no answer (`WriteRecord.isUnresolved`).
+        public var unresolved = 0
         /// The first findings, one line each, for the report.
         public var findings: [String] = []
 
-        public var passed: Bool { missed == 0 && staleMarkers == 0 && extra == 0 && paused == 0 && inconsistent == 0 }
+        public var passed: Bool {
+            missed == 0 && staleMarkers == 0 && extra == 0 && paused == 0 && inconsistent == 0 && unresolved == 0
+        }
 
         mutating func note(_ finding: String, limit: Int) { if findings.count < limit { findings.append(finding) } }
     }
@@ -90,6 +96,13 @@ public enum SoakOracle {
 
     public static func judge(_ input: Input, findingLimit: Int = 40) -> Verdict {
         var verdict = Verdict()
+        for write in input.writes where write.isUnresolved {
+            verdict.unresolved += 1
+            verdict.note(
+                "unresolved: a \(write.kind.rawValue) write of \(write.config) got no answer after "
+                    + "\(String(format: "%.0f", write.milliseconds)) ms (\(write.error ?? "no error text")); whether it "
+                    + "persisted is unknown", limit: findingLimit)
+        }
         let histories = contentHistories(input, into: &verdict, limit: findingLimit)
         var rollouts: [WorkloadRef: [Rollout]] = [:]
         for rollout in input.rollouts { rollouts[rollout.workload, default: []].append(rollout) }

@@ -4,6 +4,8 @@ import Foundation
 public struct SoakResult: Sendable {
     public var options: SoakOptions
     public var writes: [WriteRecord.Kind: (sent: Int, persisted: Int)]
+    /// The driver's write durations in milliseconds (kube-sim's admission, webhook calls included).
+    public var writeLatency: (p99: Double, max: Double)
     public var verdict: SoakOracle.Verdict
     public var faultRules: [String: Int]
     /// Requests the fault rules could affect (each rule's count).
@@ -42,6 +44,8 @@ public struct SoakResult: Sendable {
                 + "\(options.namespaces) namespaces, \(options.replicas) replicas, seed \(options.seed), "
                 + "\(Int(WriteDriver.seconds(elapsed)))s in all)",
             "  writes:              \(total): " + WriteRecord.Kind.allCases.map(kind).joined(separator: ", "),
+            "  write latency:       p99 \(String(format: "%.0f", writeLatency.p99)) ms, max "
+                + "\(String(format: "%.0f", writeLatency.max)) ms; unanswered (outcome unknown): \(v.unresolved)",
             "  content changes:     \(v.contentChanges) (workload x persisted change of a config it uses)",
             "  rollouts:            expected \(v.expected), seen \(v.seen), missed \(v.missed), extra \(v.extra)",
             "  final markers stale: \(v.staleMarkers); Deployments left paused: \(v.paused); log inconsistencies: "

@@ -63,7 +63,13 @@ public enum SoakRun {
         }
         replicas.startSampling()
 
-        let driver = try WriteDriver(kubeconfigPath: sim.kubeconfigPath, layout: layout, logger: logger)
+        let driverKubeconfig = "\(options.directory)/kubeconfig-driver"
+        do {
+            _ = try sim.addListener(eventLoopCount: 8, kubeconfigPath: driverKubeconfig)
+        } catch {
+            throw .setup("kube-sim: the driver's listener: \(error)")
+        }
+        let driver = try WriteDriver(kubeconfigPath: driverKubeconfig, layout: layout, logger: logger)
         let chaos = ChaosLoop(
             faults: sim.handler.faults, replicas: replicas, certificates: certificates, progress: progress)
         let deadline = ContinuousClock.now + options.duration
@@ -98,7 +104,8 @@ public enum SoakRun {
         let reloaderRequests = sim.handler.requests.all.filter { $0.userAgent?.hasPrefix("reloader/") == true }
         let admission = caller.counts
         let result = SoakResult(
-            options: options, writes: driver.log.counts, verdict: verdict, faultRules: chaos.faultRules,
+            options: options, writes: driver.log.counts, writeLatency: driver.log.latency, verdict: verdict,
+            faultRules: chaos.faultRules,
             faultBudget: chaos.faultBudget,
             faultedRequests: reloaderRequests.filter { $0.status == 0 || $0.status == 429 || $0.status >= 500 }.count,
             reloaderRequests: reloaderRequests.count, kills: chaos.kills, terminations: chaos.terminations,

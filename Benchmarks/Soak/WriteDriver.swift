@@ -4,9 +4,10 @@ import Logging
 import Reloader
 import Synchronization
 
-/// The soak's writer: at a steady rate, through the API (its own user agent, so kube-sim's faults never touch it,
-/// and no retries, so each write has exactly one answer), it changes ConfigMaps and Secrets and logs every write
-/// with the API's answer. The mix: single content changes, bursts (every config of one workload changed back to
+/// The soak's writer: at a steady rate, through the API (its own user agent, so kube-sim's faults never touch it;
+/// its own kube-sim listener, so it never waits behind reloader's requests delayed by latency faults, which sleep
+/// on their event-loop thread; no retries and a long timeout, so each write has exactly one answer), it changes
+/// ConfigMaps and Secrets and logs every write with the API's answer and how long it took. The mix: single content changes, bursts (every config of one workload changed back to
 /// back, inside the coalesce window), metadata-only writes, writes the second webhook denies, and dry-run writes.
 /// A pacing thread hands each write to a small worker pool, so one slow write does not slow the rate.
 /// Thread-safe: the state is the log (a mutex) and the counters (atomics).
@@ -28,7 +29,8 @@ final class WriteDriver: Sendable {
         }
         client = KubeClient(
             configuration: configuration, transport: CurlTransport(maximumIdleHandles: 8, userAgent: "soak-driver"),
-            logger: logger, options: .init(qps: 0, burst: 1, retry: RetryPolicy(maximumRetries: 0)))
+            logger: logger,
+            options: .init(qps: 0, burst: 1, retry: RetryPolicy(maximumRetries: 0), requestTimeout: .seconds(120)))
         self.layout = layout
         burstCandidates = layout.workloads.filter { $0.uses.count > 1 }
     }
@@ -96,6 +98,7 @@ final class WriteDriver: Sendable {
             group: "", version: "v1", resource: config.kind == .configMap ? "configmaps" : "secrets",
             namespace: config.namespace, name: config.name)
         let time = Date()
+        let started = ContinuousClock.now
         var record = WriteRecord(
             time: time, kind: write.kind, config: config, hash: ConfigContent.hash(config.kind, token: token),
             persisted: false, status: 0, resourceVersion: nil)
@@ -109,7 +112,9 @@ final class WriteDriver: Sendable {
             }
         } catch {
             record.status = error.apiError?.code ?? 0
+            record.error = "\(error)"
         }
+        record.milliseconds = Self.seconds(started.duration(to: .now)) * 1000
         log.append(record)
     }
 

@@ -29,9 +29,14 @@ public struct WriteRecord: Sendable, Hashable {
     public var status: Int
     /// The stored object's resourceVersion when persisted.
     public var resourceVersion: Int?
+    /// From sending the write to its answer (or to giving up on one), in milliseconds.
+    public var milliseconds: Double
+    /// Why the write failed, as the client saw it (nil when it succeeded).
+    public var error: String?
 
     public init(
-        time: Date, kind: Kind, config: ConfigRef, hash: String, persisted: Bool, status: Int, resourceVersion: Int?
+        time: Date, kind: Kind, config: ConfigRef, hash: String, persisted: Bool, status: Int, resourceVersion: Int?,
+        milliseconds: Double = 0, error: String? = nil
     ) {
         self.time = time
         self.kind = kind
@@ -40,13 +45,21 @@ public struct WriteRecord: Sendable, Hashable {
         self.persisted = persisted
         self.status = status
         self.resourceVersion = resourceVersion
+        self.milliseconds = milliseconds
+        self.error = error
     }
+
+    /// A write that got no answer at all (a transport error or a timeout): whether it persisted is unknown. The
+    /// API answered every other write, persisted or not.
+    public var isUnresolved: Bool { status == 0 && kind != .dryRun }
 
     /// One tab-separated line for the run's write log file.
     var line: String {
         [
             String(format: "%.3f", time.timeIntervalSince1970), kind.rawValue, config.description, hash,
             persisted ? "persisted" : "not-persisted", String(status), resourceVersion.map(String.init) ?? "-",
+            String(format: "%.1f", milliseconds),
+            error.map { $0.replacingOccurrences(of: "\t", with: " ").replacingOccurrences(of: "\n", with: " ") } ?? "-",
         ].joined(separator: "\t")
     }
 }
@@ -58,6 +71,13 @@ final class WriteLog: Sendable {
     func append(_ record: WriteRecord) { records.withLock { $0.append(record) } }
 
     var all: [WriteRecord] { records.withLock { $0 } }
+
+    /// The 99th percentile and the maximum of the writes' durations, in milliseconds.
+    var latency: (p99: Double, max: Double) {
+        let sorted = all.map(\.milliseconds).sorted()
+        guard let max = sorted.last else { return (0, 0) }
+        return (sorted[min(sorted.count - 1, Int(Double(sorted.count) * 0.99))], max)
+    }
 
     /// Writes by kind, and how many of them persisted.
     var counts: [WriteRecord.Kind: (sent: Int, persisted: Int)] {

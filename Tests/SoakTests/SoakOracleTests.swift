@@ -115,4 +115,19 @@ struct SoakOracleTests {
         #expect(SoakOracle.judge(input(writes: [denied], rollouts: [(11, "x")])).inconsistent == 1)
         #expect(SoakOracle.judge(input(writes: [], rollouts: [], paused: true)).paused == 1)
     }
+
+    @Test("a write with no answer leaves the run inconclusive: it fails and names the write; a dry run does not")
+    func unresolved() {
+        var lost = write(.data, "b", at: nil, second: 5)
+        lost.status = 0
+        lost.milliseconds = 120_000
+        lost.error = "the request timed out"
+        var dryRun = write(.dryRun, "y", at: nil, second: 2)
+        dryRun.status = 0
+        let verdict = SoakOracle.judge(
+            input(writes: [write(.data, "a", at: 10, second: 0), lost, dryRun], rollouts: [(12, "a")]))
+        #expect(verdict.unresolved == 1 && !verdict.passed)
+        #expect(verdict.findings.contains { $0.contains("unresolved") && $0.contains("the request timed out") })
+        #expect(verdict.missed == 0 && verdict.extra == 0)
+    }
 }

@@ -65,6 +65,9 @@ public final class FaultInjector: Sendable {
     public func add(_ rule: Rule) { rules.withLock { $0.append(rule) } }
     public func clear() { rules.withLock { $0.removeAll() } }
 
+    /// Rules still in force (a rule with a count leaves once used up).
+    public var activeRuleCount: Int { rules.withLock { $0.count } }
+
     /// What to do with one request (`userAgent`: its User-Agent header); consumes one use of each matching rule.
     /// Latencies add up; the first matching status or drop rule decides the answer.
     public func action(verb: String, resource: String, userAgent: String? = nil, now: Date) -> Action {

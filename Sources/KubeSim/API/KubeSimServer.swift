@@ -1,5 +1,6 @@
 public import Foundation
 public import Logging
+import Synchronization
 public import WebhookServer
 
 /// kube-sim running: an HTTPS server over a `KubeSimHandler`, with its own CA and serving certificate (made with
@@ -51,10 +52,13 @@ public final class KubeSimServer: Sendable {
     private let server: HTTPServer
     private let reloader: CertificateReloader
     private let temporaryDirectory: String?
+    private let logger: Logger
+    /// Listeners added by `addListener`, stopped with the main one.
+    private let listeners = Mutex<[HTTPServer]>([])
 
     private init(
         port: Int, kubeconfigPath: String, caPath: String, handler: KubeSimHandler, server: HTTPServer,
-        reloader: CertificateReloader, temporaryDirectory: String?
+        reloader: CertificateReloader, temporaryDirectory: String?, logger: Logger
     ) {
         self.port = port
         self.kubeconfigPath = kubeconfigPath
@@ -63,6 +67,7 @@ public final class KubeSimServer: Sendable {
         self.server = server
         self.reloader = reloader
         self.temporaryDirectory = temporaryDirectory
+        self.logger = logger
     }
 
     /// Generates certificates, binds, starts serving and writes the kubeconfig.
@@ -121,12 +126,40 @@ public final class KubeSimServer: Sendable {
         server.start()
         return KubeSimServer(
             port: server.port, kubeconfigPath: kubeconfigPath, caPath: pair.caPath, handler: handler, server: server,
-            reloader: reloader, temporaryDirectory: temporary)
+            reloader: reloader, temporaryDirectory: temporary, logger: logger)
+    }
+
+    /// Serves the same store on one more port of 127.0.0.1, with its own `eventLoopCount` threads, and writes a
+    /// kubeconfig for it (same CA and serving certificate). kube-sim's handlers run on their event-loop thread, and
+    /// a latency fault sleeps on it: a client given its own listener never waits behind another client's faults,
+    /// as with a real kube-apiserver. Returns the port.
+    public func addListener(eventLoopCount: Int, kubeconfigPath: String) throws(KubeSimError) -> Int {
+        let listener: HTTPServer
+        do {
+            listener = try HTTPServer(
+                configuration: .init(
+                    address: ListenAddress(host: "127.0.0.1", port: 0), eventLoopCount: max(1, eventLoopCount)),
+                handler: handler, certificates: reloader.certificates, logger: logger)
+        } catch {
+            throw .listen("\(error)")
+        }
+        do throws(KubeSimError) {
+            try Kubeconfig.write(to: kubeconfigPath, server: "https://127.0.0.1:\(listener.port)", caPath: caPath)
+        } catch {
+            // Started only to be stopped: shutdown closes the listening sockets from the running loops.
+            listener.start()
+            listener.shutdown(gracePeriod: .zero)
+            listener.wait()
+            throw error
+        }
+        listener.start()
+        listeners.withLock { $0.append(listener) }
+        return listener.port
     }
 
     public func stop() {
-        server.shutdown(gracePeriod: .seconds(1))
-        server.wait()
+        shutdown(gracePeriod: .seconds(1))
+        wait()
         cleanUp()
     }
 
@@ -137,10 +170,16 @@ public final class KubeSimServer: Sendable {
         if let temporaryDirectory { try? FileManager.default.removeItem(atPath: temporaryDirectory) }
     }
 
-    /// Blocks until the server stops.
-    public func wait() { server.wait() }
+    /// Blocks until the server (and every added listener) stops.
+    public func wait() {
+        server.wait()
+        for listener in listeners.withLock({ $0 }) { listener.wait() }
+    }
 
-    public func shutdown(gracePeriod: Duration) { server.shutdown(gracePeriod: gracePeriod) }
+    public func shutdown(gracePeriod: Duration) {
+        server.shutdown(gracePeriod: gracePeriod)
+        for listener in listeners.withLock({ $0 }) { listener.shutdown(gracePeriod: gracePeriod) }
+    }
 }
 
 public enum KubeSimError: Error, CustomStringConvertible {
