@@ -72,14 +72,21 @@ extension SoakOracle {
         }
     }
 
-    /// Whether every content a rollout carries was persisted before the previous rollout and within one coalesce
-    /// window of content the previous rollout carried: the two rollouts split one burst.
+    /// Whether every content a rollout carries was persisted before the previous rollout and belongs to the burst of
+    /// content the previous rollout carried: sent within one coalesce window of it, and readable (its write answered)
+    /// before that content's window could close. A reloader's window for a write opens when the write is reviewed
+    /// (after it was sent), and its reads come after the window: content readable by then is content it could have
+    /// carried. A write that lands later than that, even by milliseconds and even if before the previous rollout's
+    /// patch, may fall between a read and the patch (Kubernetes has no multi-object read), and is not a split.
     static func isSplit(
         _ newer: [Content], previous: (resourceVersion: Int, carried: [Content]), window: TimeInterval
     ) -> Bool {
         newer.allSatisfy { content in
             content.resourceVersion < previous.resourceVersion
-                && previous.carried.contains { abs($0.time.timeIntervalSince(content.time)) < window }
+                && previous.carried.contains { carried in
+                    abs(carried.time.timeIntervalSince(content.time)) < window
+                        && content.answered <= carried.time.addingTimeInterval(window)
+                }
         }
     }
 }

@@ -87,11 +87,13 @@ public enum SoakOracle {
         mutating func note(_ finding: String, limit: Int) { if findings.count < limit { findings.append(finding) } }
     }
 
-    /// One persisted content of a config: the write that stored it (resourceVersion 0 for the seed).
+    /// One persisted content of a config: the write that stored it (resourceVersion 0 for the seed), when it was
+    /// sent and when its answer came (by then it was readable).
     struct Content {
         var resourceVersion: Int
         var time: Date
         var hash: String
+        var answered: Date
     }
 
     public static func judge(_ input: Input, findingLimit: Int = 40) -> Verdict {
@@ -125,7 +127,9 @@ public enum SoakOracle {
     ) -> [ConfigRef: [Content]] {
         var histories: [ConfigRef: [Content]] = [:]
         for (config, hash) in input.initialHashes {
-            histories[config] = [Content(resourceVersion: 0, time: .distantPast, hash: hash)]
+            histories[config] = [
+                Content(resourceVersion: 0, time: .distantPast, hash: hash, answered: .distantPast)
+            ]
         }
         let persisted = input.writes.filter(\.persisted).sorted {
             ($0.resourceVersion ?? 0) < ($1.resourceVersion ?? 0)
@@ -139,7 +143,9 @@ public enum SoakOracle {
                 continue
             }
             histories[write.config, default: []].append(
-                Content(resourceVersion: version, time: write.time, hash: write.hash))
+                Content(
+                    resourceVersion: version, time: write.time, hash: write.hash,
+                    answered: write.time.addingTimeInterval(write.milliseconds / 1000)))
         }
         for (config, hash) in input.finalConfigHashes where histories[config]?.last?.hash != hash {
             verdict.inconsistent += 1

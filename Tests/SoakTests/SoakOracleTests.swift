@@ -108,6 +108,20 @@ struct SoakOracleTests {
         #expect(SoakOracle.judge(input(writes: apart, rollouts: [(12, "a"), (13, "b")])).passed)
     }
 
+    @Test("a write sent inside the window but readable only after it closed is not a split (soak finding)")
+    func splitNeedsReadableContent() {
+        // As seen in a soak: the second write sent 0.999 s after the first and answered 45 ms later, the first
+        // rollout's read just before it landed, its patch just after.
+        var boundary = write(.data, "b", at: 11, second: 0.999)
+        boundary.milliseconds = 45
+        let writes = [write(.data, "a", at: 10, second: 0), boundary]
+        #expect(SoakOracle.judge(input(writes: writes, rollouts: [(12, "a"), (13, "b")])).passed)
+        // Answered before the window closed: the first rollout could have carried it.
+        boundary.milliseconds = 0.5
+        let split = SoakOracle.judge(input(writes: [writes[0], boundary], rollouts: [(12, "a"), (13, "b")]))
+        #expect(split.splitBursts == users.count)
+    }
+
     @Test("a persisted denied write, a paused Deployment: the run fails")
     func inconsistentAndPaused() {
         var denied = write(.denied, "x", at: 10, second: 0)
