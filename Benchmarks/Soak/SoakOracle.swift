@@ -9,8 +9,8 @@ public import Reloader
 /// - extra: a rollout that carries no persisted content newer than any the template carried before it (so one for
 ///   a denied, dry-run or metadata-only write, one going back to older content and the one going forward again,
 ///   or one carrying a hash that never persisted), or one that only carries content the previous rollout could have
-///   carried: already persisted before it, and within one coalesce window of content it carried (a burst split
-///   in two rollouts, DESIGN §4 "one rollout per workload per burst");
+///   carried: already persisted before it, sent within one coalesce window of content it carried and readable
+///   before that window closed (a burst split in two rollouts, DESIGN §4 "one rollout per workload per burst");
 /// - paused: a Deployment left with `spec.paused: true`;
 /// - inconsistent: a config whose stored content is not the last content the log says persisted, or a denied or
 ///   dry-run write that persisted (the log itself would be wrong, so nothing above could be trusted);

@@ -9,7 +9,8 @@
 /// (`ReloadOutcome.settle`), once: the reads are one at a time, so they can straddle a burst still landing, and
 /// writing then would roll out half of it now and the rest later. The write then carries the workload's
 /// resourceVersion, so two replicas writing at once cannot undo each other (409, read again). Costs one GET per
-/// config of the workload per reload, so it is on with `--enable-ha` only. Immutable; safe on any thread (reads block the calling thread).
+/// config of the workload per reload, so it is on with `--enable-ha` only. Immutable; safe on any thread (reads
+/// block the calling thread).
 public struct CurrentContent: Sendable {
     private let reader: any ConfigStateReader
     private let options: Reconciler.Options

@@ -144,9 +144,6 @@ public struct KubeWorkloadReloader: WorkloadReloader {
         return (reload, pause)
     }
 
-    /// A merge or strategic merge patch that names the resourceVersion it was planned on, so the API server refuses
-    /// it (409) if the workload changed since (another replica's reload): it is planned again on a fresh read. A
-    /// JSON patch is guarded by its `test` ops already; creating a Job has nothing to guard.
     /// The batch's plans this write would carry out with content the batch was not planned with: another config's
     /// change (a stale marker, reviewed by another replica), or a newer write of a planned config (a plan made by the
     /// reconciler, or delayed, meeting a burst as it lands). Content the workload already carries is not a change.
@@ -159,6 +156,9 @@ public struct KubeWorkloadReloader: WorkloadReloader {
         }
     }
 
+    /// A merge or strategic merge patch that names the resourceVersion it was planned on, so the API server refuses
+    /// it (409) if the workload changed since (another replica's reload): it is planned again on a fresh read. A
+    /// JSON patch is guarded by its `test` ops already; creating a Job has nothing to guard.
     static func conditional(_ action: ReloadAction, on resourceVersion: JSONValue?) -> ReloadAction {
         guard let resourceVersion, case .patch(let type, var body) = action, type != .json else { return action }
         body.set(["metadata", "resourceVersion"], to: resourceVersion)

@@ -386,7 +386,6 @@ public struct ReloadQueueStateMachine: Sendable {
         return actions
     }
 
-    /// Whether a deadline in the heap still stands.
     /// The batch after a `.settle`: each found plan, marked `discovered`, replaces the batch's plan for its config
     /// (the same config at a newer hash) or joins it; one plan per config.
     private static func settled(_ plans: [PlannedReload], found: [PlannedReload]) -> [PlannedReload] {
@@ -402,6 +401,7 @@ public struct ReloadQueueStateMachine: Sendable {
         return result
     }
 
+    /// Whether a deadline in the heap still stands.
     private func isCurrent(_ at: Instant, _ item: DeadlineHeap.Item) -> Bool {
         switch item {
         case .confirmation(let key):
