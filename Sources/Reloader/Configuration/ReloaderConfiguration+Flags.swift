@@ -185,7 +185,8 @@ extension ReloaderConfiguration {
         do {
             try checkURL(url, flag: flag)
         } catch {
-            throw .invalidEnvironmentValue(variable: variable, value: url, expected: "an http:// or https:// URL")
+            throw .invalidEnvironmentValue(
+                variable: variable, value: redacted(url: url), expected: "an http:// or https:// URL")
         }
         return url
     }
@@ -259,8 +260,20 @@ extension ReloaderConfiguration {
         guard let rest, let host = rest.split(separator: "/", omittingEmptySubsequences: false).first, !host.isEmpty,
             !text.contains(where: { $0 == " " || $0 == "\n" })
         else {
-            throw .invalidFlagValue(flag: flag, value: text, expected: "an http:// or https:// URL")
+            throw .invalidFlagValue(flag: flag, value: redacted(url: text), expected: "an http:// or https:// URL")
         }
+    }
+
+    /// What an error may show of a URL the user gave: its scheme and host, never its path, query or credentials (a
+    /// mistyped Slack or Teams webhook URL carries its secret in the path).
+    static func redacted(url text: String) -> String {
+        let scheme = text.range(of: "://").map { String(text[..<$0.upperBound]) } ?? ""
+        let rest = text.dropFirst(scheme.count)
+        let authority = rest.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
+        let host = authority.split(separator: "@", omittingEmptySubsequences: false).last ?? ""
+        let credentials = host.count < authority.count ? "…@" : ""
+        let tail = authority.count < rest.count ? "/…" : ""
+        return scheme + credentials + host + tail
     }
 }
 

@@ -93,11 +93,15 @@ import Testing
         ([.pprofAddress: [":99999"]], [:], "--pprof-addr=:99999 is not valid; expected host:port or :port"),
         (
             [.webhookURL: ["hooks.example/x"]], [:],
-            "--webhook-url=hooks.example/x is not valid; expected an http:// or https:// URL"
+            "--webhook-url=hooks.example/… is not valid; expected an http:// or https:// URL"
         ),
         (
             [.alertWebhookURL: ["ftp://x"]], [:],
             "--alert-webhook-url=ftp://x is not valid; expected an http:// or https:// URL"
+        ),
+        (
+            [.alertWebhookURL: ["htps://user:token@hooks.slack.com/services/T0/B0/SECRET?x=1"]], [:],
+            "--alert-webhook-url=htps://…@hooks.slack.com/… is not valid; expected an http:// or https:// URL"
         ),
         ([.tlsCertFile: ["/c.crt"]], [:], "--tls-cert-file and --tls-private-key-file must be given together"),
         ([.tlsPrivateKeyFile: ["/c.key"]], [:], "--tls-private-key-file and --tls-cert-file must be given together"),
@@ -136,8 +140,8 @@ import Testing
             "--alert-proxy=socks5://proxy:1080 is not valid; expected an http:// or https:// URL"
         ),
         (
-            [:], ["ALERT_WEBHOOK_URL": "hooks.slack.com/x"],
-            "environment variable ALERT_WEBHOOK_URL=hooks.slack.com/x is not valid; expected an http:// or https:// URL"
+            [:], ["ALERT_WEBHOOK_URL": "hooks.slack.com/services/T0/B0/SECRET"],
+            "environment variable ALERT_WEBHOOK_URL=hooks.slack.com/… is not valid; expected an http:// or https:// URL"
         ),
         (
             [:], ["ALERT_WEBHOOK_PROXY": "proxy:3128"],
