@@ -27,6 +27,15 @@ struct KubeWorkloadReloaderCurrentContentAgainstSimTests {
         return F.ref(.deployment)
     }
 
+    /// `setUp`, then a burst: `app-config` at v2 and `db` at s2.
+    func burstWritten(_ harness: SimClientHarness) throws -> (WorkloadRef, KubeClient) {
+        let web = try setUp(harness)
+        let client = try harness.client()
+        _ = try client.update(configMaps.named("app-config"), configMap("v2"))
+        _ = try client.update(secrets.named("db"), secret("s2"))
+        return (web, client)
+    }
+
     func configMap(_ value: String) -> JSONValue {
         ["metadata": ["name": "app-config"], "data": ["k": .string(value)]]
     }
@@ -51,10 +60,7 @@ struct KubeWorkloadReloaderCurrentContentAgainstSimTests {
     func burstSplitOverReplicas() throws {
         let harness = try SimClientHarness()
         defer { harness.stop() }
-        let web = try setUp(harness)
-        let client = try harness.client()
-        _ = try client.update(configMaps.named("app-config"), configMap("v2"))
-        _ = try client.update(secrets.named("db"), secret("s2"))
+        let (web, _) = try burstWritten(harness)
 
         // Replica A reviewed the ConfigMap write, replica B the Secret write.
         let a = try reloader(harness), b = try reloader(harness)
@@ -94,10 +100,7 @@ struct KubeWorkloadReloaderCurrentContentAgainstSimTests {
     func settlesOnce() throws {
         let harness = try SimClientHarness()
         defer { harness.stop() }
-        let web = try setUp(harness)
-        let client = try harness.client()
-        _ = try client.update(configMaps.named("app-config"), configMap("v2"))
-        _ = try client.update(secrets.named("db"), secret("s2"))
+        let (web, client) = try burstWritten(harness)
         let replica = try reloader(harness)
         var found = F.plan(web, .secret, "db", hash: try secretHash("s1"))
         found.discovered = true
@@ -115,10 +118,7 @@ struct KubeWorkloadReloaderCurrentContentAgainstSimTests {
     func settleThroughTheQueue() async throws {
         let harness = try SimClientHarness()
         defer { harness.stop() }
-        let web = try setUp(harness)
-        let client = try harness.client()
-        _ = try client.update(configMaps.named("app-config"), configMap("v2"))
-        _ = try client.update(secrets.named("db"), secret("s2"))
+        let (web, client) = try burstWritten(harness)
         let window = Duration.milliseconds(300)
         let queue = ReloadQueue(
             options: .init(coalesceWindow: window), reader: KubeConfigReader(client: client),
