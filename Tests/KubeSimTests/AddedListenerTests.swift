@@ -26,7 +26,7 @@ struct AddedListenerTests {
     }
 
     @Test("a request on the added listener is answered while a faulted one sleeps on the main listener's only loop")
-    func independentOfTheMainListener() async throws {
+    func independentOfTheMainListener() throws {
         let directory = try TemporaryDirectory("kube-sim-listener")
         defer { directory.remove() }
         var logger = Logger(label: "test.kube-sim")
@@ -59,9 +59,12 @@ struct AddedListenerTests {
             slowDone.set()
             finished.signal()
         }
-        // The fault is used up when the slow request starts sleeping on the main listener's only thread. 20 s: long
-        // enough for the fast request to be answered even on a machine loaded by the whole parallel suite.
-        try await waitUntil("the slow request is being delayed") { sim.handler.faults.activeRuleCount == 0 }
+        // The fault is used up when the slow request starts sleeping on the main listener's only thread. This test
+        // keeps its thread (no await), so the fast request follows at once even on a machine loaded by the whole
+        // parallel suite; 20 s leaves a wide margin.
+        try waitUntilBlocking(timeout: .seconds(30), "the slow request is being delayed") {
+            sim.handler.faults.activeRuleCount == 0
+        }
         let read = try fast.get(configMaps.named("app"))
         #expect(read[path: ["data", "k"]] == "v1")
         #expect(!slowDone.isSet)

@@ -22,3 +22,17 @@ public func waitUntil(
     if try await condition() { return }
     throw ConditionTimedOut(what: what)
 }
+
+/// `waitUntil` for a synchronous test that must keep its thread: an async test resumes after each poll only when
+/// the cooperative pool has a thread free, which under the parallel suite can take seconds (too late for a test
+/// that must act while something else is still in progress).
+public func waitUntilBlocking(timeout: Duration = .seconds(10), _ what: String, _ condition: () throws -> Bool) throws {
+    let clock = ContinuousClock()
+    let deadline = clock.now.advanced(by: timeout)
+    while clock.now < deadline {
+        if try condition() { return }
+        Thread.sleep(forTimeInterval: 0.002)
+    }
+    if try condition() { return }
+    throw ConditionTimedOut(what: what)
+}
