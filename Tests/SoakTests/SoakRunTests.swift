@@ -16,7 +16,7 @@ struct SoakRunTests {
         // command lines name the directory).
         let directory = try TemporaryDirectory(OrphanReaper.childDirectoryPrefix + "-soak")
         var options = SoakOptions(reloaderPath: try ReloaderProcess.executablePath(), directory: directory.path)
-        options.duration = .seconds(50)
+        options.duration = .seconds(60)  // issue 7: "a 60 s version in make test"
         options.workloads = 300
         options.namespaces = 6
         options.replicas = 2

@@ -36,6 +36,15 @@ struct KubeWorkloadReloaderCurrentContentAgainstSimTests {
         return (web, client)
     }
 
+    /// `setUp`, then `app-config` written twice: v2, then v3.
+    func writtenTwice(_ harness: SimClientHarness) throws -> WorkloadRef {
+        let web = try setUp(harness)
+        let client = try harness.client()
+        _ = try client.update(configMaps.named("app-config"), configMap("v2"))
+        _ = try client.update(configMaps.named("app-config"), configMap("v3"))
+        return web
+    }
+
     func configMap(_ value: String) -> JSONValue {
         ["metadata": ["name": "app-config"], "data": ["k": .string(value)]]
     }
@@ -84,11 +93,8 @@ struct KubeWorkloadReloaderCurrentContentAgainstSimTests {
     func newerWriteOfThePlannedConfig() throws {
         let harness = try SimClientHarness()
         defer { harness.stop() }
-        let web = try setUp(harness)
-        let client = try harness.client()
-        _ = try client.update(configMaps.named("app-config"), configMap("v2"))
         // The reconciler planned v2; v3 (perhaps one half of a burst) landed before the write.
-        _ = try client.update(configMaps.named("app-config"), configMap("v3"))
+        let web = try writtenTwice(harness)
         let replica = try reloader(harness)
         #expect(
             replica.reload(web, plans: [F.plan(web, hash: configMapHash("v2"))])
@@ -144,10 +150,7 @@ struct KubeWorkloadReloaderCurrentContentAgainstSimTests {
     func outdatedPlan() throws {
         let harness = try SimClientHarness()
         defer { harness.stop() }
-        let web = try setUp(harness)
-        let client = try harness.client()
-        _ = try client.update(configMaps.named("app-config"), configMap("v2"))
-        _ = try client.update(configMaps.named("app-config"), configMap("v3"))
+        let web = try writtenTwice(harness)
         let replica = try reloader(harness)
 
         #expect(replica.reload(web, plans: [F.plan(web, hash: configMapHash("v3"))]) == .success)
