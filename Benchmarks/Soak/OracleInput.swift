@@ -22,7 +22,7 @@ enum OracleInput {
             for change in record.env { env[change.name] = change.newValue }
             return SoakOracle.Rollout(
                 workload: WorkloadRef(kind: kind, namespace: namespace, name: record.name), resourceVersion: version,
-                env: env)
+                env: env, time: record.time)
         }
         var finalEnv: [WorkloadRef: [String: String]] = [:]
         var paused: [WorkloadRef] = []

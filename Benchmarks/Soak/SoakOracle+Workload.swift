@@ -21,7 +21,7 @@ extension SoakOracle {
         // Index into each config's history of the newest content the template has carried (0: the seeded marker):
         // going back to older content and forward again restarts the pods twice for nothing.
         var carried: [ConfigRef: Int] = [:]
-        var previous: (resourceVersion: Int, carried: [Content])?
+        var previous: (resourceVersion: Int, carried: [Content], time: Date?)?
         for rollout in sorted {
             var newer: [Content] = []
             var reasons: [String] = []
@@ -46,14 +46,18 @@ extension SoakOracle {
                 verdict.note(
                     "extra: \(ref) rolled out at rv \(rollout.resourceVersion) carrying nothing new: \(why)",
                     limit: limit)
-            } else if let previous, isSplit(newer, previous: previous, window: window) {
+            } else if let previous,
+                isSplit(newer, previous: (previous.resourceVersion, previous.carried), window: window)
+            {
                 verdict.extra += 1
                 verdict.splitBursts += 1
                 verdict.note(
                     "extra: \(ref) rolled out at rv \(rollout.resourceVersion) for a burst the rollout at rv "
-                        + "\(previous.resourceVersion) could have carried", limit: limit)
+                        + "\(previous.resourceVersion) could have carried (rollout at rv \(previous.resourceVersion)"
+                        + "\(timeline(previous.time, previous.carried)); rollout at rv \(rollout.resourceVersion)"
+                        + "\(timeline(rollout.time, newer)))", limit: limit)
             }
-            previous = (rollout.resourceVersion, newer)
+            previous = (rollout.resourceVersion, newer, rollout.time)
         }
 
         let last = sorted.last?.resourceVersion ?? 0
@@ -70,6 +74,17 @@ extension SoakOracle {
                 "stale: \(ref) ends with \(marker)=\(finalEnv[marker]?.prefix(8) ?? "none"), latest is \(latest.prefix(8))",
                 limit: limit)
         }
+    }
+
+    /// ` at <time> carrying <hash> (rv, sent, answered), ...`: what a split finding needs to be judged from the
+    /// output alone (times in Unix seconds, as `writes.tsv` and `rollouts.tsv` write them).
+    static func timeline(_ time: Date?, _ carried: [Content]) -> String {
+        func seconds(_ date: Date) -> String { String(format: "%.3f", date.timeIntervalSince1970) }
+        let contents = carried.map { content in
+            "\(content.hash.prefix(8)) (rv \(content.resourceVersion), sent \(seconds(content.time)), answered "
+                + "\(seconds(content.answered)))"
+        }
+        return (time.map { " at \(seconds($0))" } ?? "") + " carrying " + contents.joined(separator: ", ")
     }
 
     /// Whether every content a rollout carries was persisted before the previous rollout and belongs to the burst of

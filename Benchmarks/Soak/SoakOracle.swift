@@ -23,11 +23,14 @@ public enum SoakOracle {
         public var resourceVersion: Int
         /// The env vars the rollout set: name -> new value (nil: removed).
         public var env: [String: String?]
+        /// When kube-sim stored it (for the findings' timelines only; the verdict orders by resourceVersion).
+        public var time: Date?
 
-        public init(workload: WorkloadRef, resourceVersion: Int, env: [String: String?]) {
+        public init(workload: WorkloadRef, resourceVersion: Int, env: [String: String?], time: Date? = nil) {
             self.workload = workload
             self.resourceVersion = resourceVersion
             self.env = env
+            self.time = time
         }
     }
 

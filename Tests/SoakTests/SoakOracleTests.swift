@@ -100,6 +100,11 @@ struct SoakOracleTests {
         let writes = [write(.data, "a", at: 10, second: 0), write(.burst, "b", at: 11, second: 0.4)]
         let split = SoakOracle.judge(input(writes: writes, rollouts: [(12, "a"), (13, "b")]))
         #expect(split.extra == users.count && split.splitBursts == users.count)
+        // The finding carries the timeline a failing CI run needs to be judged from its output alone.
+        #expect(
+            split.findings.first?.contains(
+                "carrying \(ConfigContent.hash(config.kind, token: "b").prefix(8)) (rv 11, sent 0.400, answered 0.400)")
+                == true, "\(split.findings)")
         // The second change came after the first rollout: a second rollout is due.
         let late = [write(.data, "a", at: 10, second: 0), write(.burst, "b", at: 13, second: 0.9)]
         #expect(SoakOracle.judge(input(writes: late, rollouts: [(12, "a"), (14, "b")])).passed)
