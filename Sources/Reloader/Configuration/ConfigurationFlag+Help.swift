@@ -93,7 +93,8 @@ extension ConfigurationFlag {
         case .maxConnections: "Open-connection cap on the webhook listener."
         case .shutdownGracePeriod: "How long in-flight requests may finish after SIGTERM (Go duration)."
         case .resyncPeriod: "Workload re-list period (Go duration, jittered by 10%)."
-        case .coalesceWindow: "Changes to one workload within this window give one reload (Go duration)."
+        case .coalesceWindow:
+            "Changes to one workload within this window give one reload; each change that joins extends it to a full window, at most two from the first (Go duration)."
         case .dryRun: "Never write; answer every review with the plan as warnings."
         case .kubeconfig: "Kubeconfig file for API server access."
         case .kubeAPIQPS: "Client-side request rate toward the API server."

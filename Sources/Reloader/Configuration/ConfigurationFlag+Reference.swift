@@ -144,7 +144,8 @@ extension ConfigurationFlag {
         case .shutdownGracePeriod:
             "on SIGTERM/SIGINT, in-flight requests get this long to finish (Go duration syntax, ≥ 0)"
         case .resyncPeriod: "workload re-list period (jittered ±10%), positive"
-        case .coalesceWindow: "changes to one workload within the window give one reload, ≥ 0"
+        case .coalesceWindow:
+            "changes to one workload within the window give one reload (each change that joins extends it to a full window, at most two from the first change), ≥ 0"
         case .kubeconfig: "API server access"
         case .kubeAPIQPS, .kubeAPIBurst: "client-side rate limit toward the API server (positive)"
         default: nil

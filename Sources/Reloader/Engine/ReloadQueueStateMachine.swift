@@ -52,7 +52,8 @@ public struct ReloadQueueStateMachine: Sendable {
     public typealias Instant = ContinuousClock.Instant
 
     public struct Options: Sendable, Hashable {
-        /// `--coalesce-window`: plans for one workload within this time of its first plan make one reload.
+        /// `--coalesce-window`: plans for one workload make one reload while each comes within this time of the
+        /// one before it, for up to twice this time after the first (`Batch.Phase.collecting`).
         public var coalesceWindow: Duration
         /// GETs that may see the old content (or no config) before the write counts as not persisted.
         public var confirmAttempts: Int
@@ -170,6 +171,8 @@ public struct ReloadQueueStateMachine: Sendable {
         var plans: [PlannedReload]
         var unconfirmed: Set<ConfirmationKey> = []
         var phase: Phase
+        /// When its first plan came: a batch collects for at most two coalesce windows from here.
+        var opened: Instant
         /// Per config, the plans a newer one replaced, oldest first: if the newer write turns out not persisted (a
         /// denied write reviewed after a persisted one), the last of them is confirmed and reloaded instead. Without
         /// this a denied write would cancel a pending reload, and a workload without a marker yet would never be
@@ -239,10 +242,19 @@ public struct ReloadQueueStateMachine: Sendable {
         if let last = batches.indices.last, case .collecting(let until) = batches[last].phase, now < until {
             batches[last].plans.append(plan)
             counters.coalesced += 1
+            // A plan that joins late would otherwise get only what is left of the window: a burst whose first write
+            // joined just before the window closed would be split from the writes right behind it (rolled out once
+            // with this batch, once more with the next). Its window extends to a full one from this plan, capped
+            // at two windows from the batch's first plan so that a steady stream of writes cannot hold it forever.
+            let extended = min(now + options.coalesceWindow, batches[last].opened + options.coalesceWindow * 2)
+            if extended > until {
+                batches[last].phase = .collecting(until: extended)
+                deadlines.push(extended, .window(workload, batches[last].id))
+            }
         } else {
             let id = newID()
             let until = now + options.coalesceWindow
-            batches.append(Batch(id: id, plans: [plan], phase: .collecting(until: until)))
+            batches.append(Batch(id: id, plans: [plan], phase: .collecting(until: until), opened: now))
             deadlines.push(until, .window(workload, id))
             if superseded { counters.coalesced += 1 }
         }

@@ -35,10 +35,10 @@ struct ReloadQueueSourceObjectTests {
         _ = machine.enqueue(Self.plan("web-a-shop-vault-db", "h2"), now: T.t0)
         let later = Self.plan("web-b-shop-vault-db", "h2")
         _ = machine.enqueue(later, now: T.at(100))
-        let fired = machine.timerFired(now: T.at(1000))
+        let fired = machine.timerFired(now: T.at(1100))
         #expect(T.confirms(fired) == [later.confirmationKey])
         #expect(
-            machine.confirmation(for: later.confirmationKey, result: .matches, now: T.at(1010))
+            machine.confirmation(for: later.confirmationKey, result: .matches, now: T.at(1110))
                 == [.reload(T.web, [later])])
         #expect(machine.counters.depth == 1)
     }
