@@ -85,6 +85,9 @@ final class ServiceForwarder: Sendable {
                 close(upstream)
                 return
             }
+            // As kube-proxy's forwarding does not delay segments, neither does this: without TCP_NODELAY a relayed
+            // TLS record split in two waits for the receiver's delayed ACK (~40 ms) before its second half goes.
+            for socket in [client, upstream] { Self.noDelay(socket) }
             let thread = Thread { [self] in pump(client, upstream) }
             thread.stackSize = 256 << 10
             thread.start()
@@ -145,6 +148,11 @@ final class ServiceForwarder: Sendable {
         }
         close(a)
         close(b)
+    }
+
+    private static func noDelay(_ socket: Int32) {
+        var yes: Int32 = 1
+        setsockopt(socket, Int32(IPPROTO_TCP), TCP_NODELAY, &yes, socklen_t(MemoryLayout<Int32>.size))
     }
 
     private static func loopback(port: Int) -> sockaddr_in {
